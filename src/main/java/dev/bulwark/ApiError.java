@@ -1,0 +1,40 @@
+package dev.bulwark;
+
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * An error meant for the client: its status, a stable snake_case code and one human sentence. Fail a routing
+ * context with it ({@code ctx.fail(new ApiError(...))}) and the failure handler renders
+ * {@code {"error": code, "message": message}}; a 503 also gets {@code Retry-After}. Cheap to make: no stack trace.
+ */
+public final class ApiError extends RuntimeException {
+
+  private static final long serialVersionUID = 1L;
+
+  private final int status;
+  private final String code;
+
+  public ApiError(int status, String code, String message) {
+    super(message, null, false, false);
+    if (status < 400 || status > 599) {
+      throw new IllegalArgumentException("an ApiError has a 4xx or 5xx status, not " + status);
+    }
+    this.status = status;
+    this.code = code;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String code() {
+    return code;
+  }
+
+  /** Fails {@code ctx} with this error, unless the response is already under way (then nothing can be said). */
+  public void failOn(RoutingContext ctx) {
+    if (!ctx.response().headWritten() && !ctx.response().closed()) {
+      ctx.fail(this);
+    }
+  }
+}

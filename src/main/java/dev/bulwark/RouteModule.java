@@ -1,0 +1,33 @@
+package dev.bulwark;
+
+import dev.bulwark.config.BulwarkConfig;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+
+/**
+ * An extension point for a user's own routes. Implementations listed in
+ * {@code META-INF/services/dev.bulwark.RouteModule} are found with {@link java.util.ServiceLoader} and mounted on the
+ * guarded router after Bulwark's own routes, so every request to them passes the same guard chain (admission,
+ * request scope, pressure, body limits) and is measured and rendered like any other.
+ *
+ * <p>{@link #mount} runs once per HTTP verticle instance, on that instance's event loop: keep per-instance state in
+ * fields of the handlers it creates, not in statics.
+ */
+public interface RouteModule {
+
+  /** What a module may use while it mounts its routes. */
+  interface Context {
+
+    Vertx vertx();
+
+    BulwarkConfig config();
+  }
+
+  /** Adds this module's routes to {@code router}. Must not block. */
+  void mount(Router router, Context context);
+
+  /** A name for logs; defaults to the class's simple name. */
+  default String name() {
+    return getClass().getSimpleName();
+  }
+}

@@ -1,0 +1,92 @@
+package dev.bulwark.config;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole, checked configuration: one immutable options object per section. Once built it is valid; nothing
+ * changes it at run time.
+ */
+public final class BulwarkConfig {
+
+  private final HttpOptions http;
+  private final AdminOptions admin;
+  private final MetricsOptions metrics;
+  private final LoggingOptions logging;
+  private final List<Key> keys;
+
+  private BulwarkConfig(Section root, List<Key> keys) throws ConfigException {
+    this.http = new HttpOptions(root.section("http"));
+    this.admin = new AdminOptions(root.section("admin"));
+    this.metrics = new MetricsOptions(root.section("metrics"));
+    this.logging = new LoggingOptions(root.section("logging"));
+    this.keys = Collections.unmodifiableList(keys);
+  }
+
+  static BulwarkConfig build(JsonObject merged, Sources sources) throws ConfigException {
+    List<Key> keys = new ArrayList<>();
+    return new BulwarkConfig(new Section("", merged, sources, keys), keys);
+  }
+
+  /** The built-in defaults, the same as {@code conf/bulwark.json}. */
+  public static BulwarkConfig defaults() {
+    try {
+      return build(new JsonObject(), new Sources());
+    } catch (ConfigException e) {
+      throw new IllegalStateException("built-in defaults are invalid: " + e.getMessage(), e);
+    }
+  }
+
+  /** Files merged in order (later wins), then {@code BULWARK_*} variables from {@code env}, over the defaults. */
+  public static BulwarkConfig load(List<Path> files, Map<String, String> env) throws ConfigException {
+    return ConfigLoader.load(files, env);
+  }
+
+  /** A config from one JSON object, checked as a file would be. */
+  public static BulwarkConfig fromJson(JsonObject json) throws ConfigException {
+    Sources sources = new Sources();
+    JsonObject merged = new JsonObject();
+    sources.merge(merged, json, "json", "");
+    return ConfigLoader.load(merged, sources);
+  }
+
+  public HttpOptions http() {
+    return http;
+  }
+
+  public AdminOptions admin() {
+    return admin;
+  }
+
+  public MetricsOptions metrics() {
+    return metrics;
+  }
+
+  public LoggingOptions logging() {
+    return logging;
+  }
+
+  /** Every key in declaration order, with its default and the value in force. */
+  public List<Key> keys() {
+    return keys;
+  }
+
+  /** The effective config as JSON, secrets that are set masked: what {@code --print-config} prints. */
+  public JsonObject toJson() {
+    JsonObject root = new JsonObject();
+    for (Key key : keys) {
+      String[] parts = key.path().split("\\.");
+      JsonObject node = root;
+      for (int i = 0; i < parts.length - 1; i++) {
+        node = node.getJsonObject(parts[i]);
+      }
+      String leaf = parts[parts.length - 1];
+      node.put(leaf, key.type().equals("section") ? new JsonObject() : key.shownValue());
+    }
+    return root;
+  }
+}

@@ -1,0 +1,133 @@
+package dev.bulwark.config;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Merges config files (later files win) and {@code BULWARK_*} environment variables over the built-in defaults, then
+ * checks the result against the keys the options classes declare: an unknown key, a wrong type or a value out of
+ * range is a {@link ConfigException}, never a silently ignored setting.
+ */
+final class ConfigLoader {
+
+  static final String ENV_PREFIX = "BULWARK_";
+
+  private ConfigLoader() {
+  }
+
+  static BulwarkConfig load(List<Path> files, Map<String, String> env) throws ConfigException {
+    Sources sources = new Sources();
+    JsonObject merged = new JsonObject();
+    for (Path file : files) {
+      sources.merge(merged, readFile(file), file.toString(), "");
+    }
+    // The defaults pass lists every key, so environment names can be matched to keys exactly.
+    List<Key> known = BulwarkConfig.build(new JsonObject(), new Sources()).keys();
+    sources.merge(merged, fromEnvironment(env, known), "environment", "");
+    return load(merged, sources);
+  }
+
+  /** Builds the config from merged JSON and rejects any key that no section declared. */
+  static BulwarkConfig load(JsonObject merged, Sources sources) throws ConfigException {
+    BulwarkConfig config = BulwarkConfig.build(merged, sources);
+    rejectUnknown(merged, "", config.keys(), sources);
+    return config;
+  }
+
+  private static JsonObject readFile(Path file) throws ConfigException {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException("config file " + file + " does not exist");
+    } catch (IOException e) {
+      throw new ConfigException("config file " + file + " cannot be read: " + e.getMessage());
+    }
+    try {
+      return new JsonObject(text);
+    } catch (DecodeException | ClassCastException e) {
+      String why = e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse("");
+      throw new ConfigException("config file " + file + " is not a JSON object" + why);
+    }
+  }
+
+  /** Maps {@code BULWARK_HTTP_PORT} to {@code http.port}; camel case keys also match with underscores. */
+  static JsonObject fromEnvironment(Map<String, String> env, List<Key> known) throws ConfigException {
+    Map<String, String> byEnvName = new TreeMap<>();
+    for (Key key : known) {
+      if (!key.type().equals("section")) {
+        byEnvName.put(envName(key.path(), false), key.path());
+        byEnvName.put(envName(key.path(), true), key.path());
+      }
+    }
+    JsonObject out = new JsonObject();
+    for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
+      if (!e.getKey().startsWith(ENV_PREFIX)) {
+        continue;
+      }
+      String path = byEnvName.get(e.getKey());
+      if (path == null) {
+        throw new ConfigException("unknown environment variable " + e.getKey() + ": it names no config key"
+            + Suggestions.closest(e.getKey(), byEnvName.keySet()));
+      }
+      putPath(out, path, e.getValue());
+    }
+    return out;
+  }
+
+  static String envName(String path, boolean splitCamelCase) {
+    String name = splitCamelCase ? path.replaceAll("([a-z0-9])([A-Z])", "$1_$2") : path;
+    return ENV_PREFIX + name.replace('.', '_').toUpperCase(Locale.ROOT);
+  }
+
+  private static void putPath(JsonObject root, String path, String value) {
+    String[] parts = path.split("\\.");
+    JsonObject node = root;
+    for (int i = 0; i < parts.length - 1; i++) {
+      JsonObject child = node.getJsonObject(parts[i]);
+      if (child == null) {
+        child = new JsonObject();
+        node.put(parts[i], child);
+      }
+      node = child;
+    }
+    node.put(parts[parts.length - 1], value);
+  }
+
+  private static void rejectUnknown(JsonObject json, String prefix, List<Key> keys, Sources sources)
+      throws ConfigException {
+    for (Map.Entry<String, Object> e : json) {
+      String path = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
+      Key key = keys.stream().filter(k -> k.path().equals(path)).findFirst().orElse(null);
+      if (key == null) {
+        throw unknownKey(path, prefix, keys, sources);
+      }
+      if (key.type().equals("section") && e.getValue() instanceof JsonObject child) {
+        rejectUnknown(child, path, keys, sources);
+      }
+    }
+  }
+
+  private static ConfigException unknownKey(String path, String prefix, List<Key> keys, Sources sources) {
+    List<String> siblings = new ArrayList<>();
+    for (Key k : keys) {
+      String parent = k.path().contains(".") ? k.path().substring(0, k.path().lastIndexOf('.')) : "";
+      if (parent.equals(prefix)) {
+        siblings.add(k.path());
+      }
+    }
+    String from = sources.originOf(path);
+    return new ConfigException("unknown key " + path + (from == null ? "" : " (from " + from + ")")
+        + Suggestions.closest(path, siblings) + "; known keys" + (prefix.isEmpty() ? "" : " in " + prefix) + ": "
+        + String.join(", ", siblings));
+  }
+}

@@ -1,0 +1,23 @@
+package dev.bulwark.config;
+
+/**
+ * One config key as the options classes declare it: its dotted path, its type, its default and its meaning, and the
+ * value in force. The list of keys is the single source for {@code --print-config}, the README table and the check
+ * that rejects unknown keys.
+ */
+public record Key(String path, String type, Object defaultValue, Object value, boolean secret, String meaning) {
+
+  /** The value as {@code --print-config} shows it: secrets that are set print as {@code "****"}. */
+  Object shownValue() {
+    if (secret && value instanceof String s && !s.isEmpty()) {
+      return "****";
+    }
+    return value;
+  }
+
+  /** One row of the README's config table. */
+  public String markdownRow() {
+    String shown = defaultValue instanceof String s ? (s.isEmpty() ? "(none)" : s) : String.valueOf(defaultValue);
+    return "| `" + path + "` | " + type + " | `" + shown + "` | " + meaning + " |";
+  }
+}

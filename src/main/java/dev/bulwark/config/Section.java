@@ -1,0 +1,158 @@
+package dev.bulwark.config;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Reads one section of the merged config with its types and ranges, and records every key it is asked for, so the
+ * loader can reject keys that no section asked for. Options classes read their section through this once at start.
+ */
+public final class Section {
+
+  private final String path;
+  private final JsonObject json;
+  private final Sources sources;
+  private final List<Key> keys;
+
+  Section(String path, JsonObject json, Sources sources, List<Key> keys) {
+    this.path = path;
+    this.json = json;
+    this.sources = sources;
+    this.keys = keys;
+  }
+
+  /** A nested section; a value there that is not an object is an error. */
+  public Section section(String name) throws ConfigException {
+    String p = pathOf(name);
+    Object raw = json.getValue(name);
+    if (raw != null && !(raw instanceof JsonObject)) {
+      throw sources.error(p, raw, "expected an object of settings");
+    }
+    keys.add(new Key(p, "section", null, null, false, null));
+    return new Section(p, raw == null ? new JsonObject() : (JsonObject) raw, sources, keys);
+  }
+
+  public String string(String name, String def, String meaning) throws ConfigException {
+    return record(name, "string", def, readString(name, def), false, meaning);
+  }
+
+  /** A string printed as {@code ****} by {@code --print-config}. */
+  public String secret(String name, String def, String meaning) throws ConfigException {
+    return record(name, "string (secret)", def, readString(name, def), true, meaning);
+  }
+
+  /** A string that must be one of {@code allowed}; the comparison ignores case, the result is as listed. */
+  public String choice(String name, String def, List<String> allowed, String meaning) throws ConfigException {
+    String given = readString(name, def);
+    for (String a : allowed) {
+      if (a.equalsIgnoreCase(given)) {
+        return record(name, "one of " + String.join(", ", allowed), def, a, false, meaning);
+      }
+    }
+    throw sources.error(pathOf(name), given, "expected one of " + String.join(", ", allowed));
+  }
+
+  public boolean bool(String name, boolean def, String meaning) throws ConfigException {
+    Object raw = json.getValue(name);
+    boolean value = def;
+    if (raw instanceof Boolean b) {
+      value = b;
+    } else if (raw instanceof String s && (s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false"))) {
+      value = Boolean.parseBoolean(s);
+    } else if (raw != null) {
+      throw sources.error(pathOf(name), raw, "expected true or false");
+    }
+    return record(name, "boolean", def, value, false, meaning);
+  }
+
+  public int integer(String name, int def, int min, int max, String meaning) throws ConfigException {
+    Object raw = json.getValue(name);
+    long value = def;
+    String allowed = "expected an integer from " + min + " to " + max;
+    if (raw != null) {
+      value = asLong(raw, name, allowed);
+    }
+    if (value < min || value > max) {
+      throw sources.error(pathOf(name), raw, allowed);
+    }
+    return record(name, "integer " + min + ".." + max, def, (int) value, false, meaning);
+  }
+
+  /** A byte count given as {@code 512}, {@code 64KiB}, {@code 16MiB} or {@code 1GiB}. */
+  public long size(String name, long def, long min, long max, String meaning) throws ConfigException {
+    Object raw = json.getValue(name);
+    String allowed = Units.SIZE_FORMS + ", from " + Units.formatSize(min) + " to " + Units.formatSize(max);
+    long value = def;
+    if (raw instanceof Number || raw instanceof String) {
+      value = raw instanceof Number ? asLong(raw, name, allowed) : Units.parseSize((String) raw);
+    } else if (raw != null) {
+      value = -1;
+    }
+    if (value < min || value > max) {
+      throw sources.error(pathOf(name), raw, allowed);
+    }
+    record(name, "size", Units.formatSize(def), Units.formatSize(value), false, meaning);
+    return value;
+  }
+
+  /** A duration given as {@code 250ms}, {@code 30s}, {@code 5m}, {@code 24h} or {@code 7d}. */
+  public Duration duration(String name, Duration def, Duration min, Duration max, String meaning)
+      throws ConfigException {
+    Object raw = json.getValue(name);
+    String allowed = Units.DURATION_FORMS + ", from " + Units.formatDuration(min) + " to " + Units.formatDuration(max);
+    Duration value = def;
+    if (raw != null) {
+      value = raw instanceof String s ? Units.parseDuration(s) : null;
+      if (value == null) {
+        throw sources.error(pathOf(name), raw, allowed);
+      }
+    }
+    if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+      throw sources.error(pathOf(name), raw, allowed);
+    }
+    record(name, "duration", Units.formatDuration(def), Units.formatDuration(value), false, meaning);
+    return value;
+  }
+
+  private String readString(String name, String def) throws ConfigException {
+    Object raw = json.getValue(name);
+    if (raw == null) {
+      return def;
+    }
+    if (!(raw instanceof String s)) {
+      throw sources.error(pathOf(name), raw, "expected a string");
+    }
+    return s;
+  }
+
+  private long asLong(Object raw, String name, String allowed) throws ConfigException {
+    if (raw instanceof Integer || raw instanceof Long) {
+      return ((Number) raw).longValue();
+    }
+    if (raw instanceof String s && s.trim().matches("-?\\d{1,18}")) {
+      return Long.parseLong(s.trim());
+    }
+    throw sources.error(pathOf(name), raw, allowed);
+  }
+
+  private <T> T record(String name, String type, Object def, T value, boolean secret, String meaning) {
+    keys.add(new Key(pathOf(name), type, def, value, secret, meaning));
+    return value;
+  }
+
+  private String pathOf(String name) {
+    return path.isEmpty() ? name : path + "." + name;
+  }
+
+  static String describe(Object raw) {
+    if (raw instanceof String s) {
+      return "\"" + s + "\"";
+    }
+    if (raw instanceof JsonObject) {
+      return "an object";
+    }
+    return String.valueOf(raw).toLowerCase(Locale.ROOT).equals("null") ? "null" : String.valueOf(raw);
+  }
+}

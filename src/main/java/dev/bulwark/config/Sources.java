@@ -1,0 +1,36 @@
+package dev.bulwark.config;
+
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Remembers which file or environment variable gave each key, so an error can say where to fix it. */
+final class Sources {
+
+  private final Map<String, String> origin = new HashMap<>();
+
+  /** Merges {@code from} into {@code into}, deep for objects; the later source wins, key by key. */
+  void merge(JsonObject into, JsonObject from, String source, String prefix) {
+    for (Map.Entry<String, Object> e : from) {
+      String path = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
+      Object value = e.getValue();
+      Object existing = into.getValue(e.getKey());
+      if (value instanceof JsonObject obj && existing instanceof JsonObject old) {
+        merge(old, obj, source, path);
+      } else {
+        into.put(e.getKey(), value instanceof JsonObject obj ? obj.copy() : value);
+        origin.put(path, source);
+      }
+    }
+  }
+
+  String originOf(String path) {
+    return origin.get(path);
+  }
+
+  ConfigException error(String path, Object given, String allowed) {
+    String from = originOf(path);
+    return new ConfigException(path + " = " + Section.describe(given) + (from == null ? "" : " (from " + from + ")")
+        + ": " + allowed);
+  }
+}

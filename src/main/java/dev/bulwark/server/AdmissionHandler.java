@@ -1,0 +1,25 @@
+package dev.bulwark.server;
+
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The first guard: bounds the requests in progress on one event loop. Past the bound a request is answered 503
+ * {@code overloaded} before any of its body is read, so a flood queues nothing in memory. The count is released when
+ * the request ends, however it ends (response sent, connection reset, failure).
+ */
+public interface AdmissionHandler extends Handler<RoutingContext> {
+
+  int DEFAULT_MAX_IN_FLIGHT = 10_000;
+
+  /** A handler for one event loop, admitting at most {@code maxInFlight} requests at once. */
+  static AdmissionHandler create(int maxInFlight) {
+    return new AdmissionHandlerImpl(maxInFlight);
+  }
+
+  /** Requests in progress now. */
+  int inFlight();
+
+  /** Requests refused since start. */
+  long rejected();
+}

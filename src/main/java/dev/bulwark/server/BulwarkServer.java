@@ -1,0 +1,166 @@
+package dev.bulwark.server;
+
+import dev.bulwark.RouteModule;
+import dev.bulwark.admin.AdminStatus;
+import dev.bulwark.admin.AdminToken;
+import dev.bulwark.config.BulwarkConfig;
+import dev.bulwark.memory.MemorySnapshot;
+import dev.bulwark.metrics.Metrics;
+import dev.bulwark.routes.BuiltInRoutes;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.ServiceLoader;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Bulwark: one Vert.x instance with an HTTP verticle per event loop on the main port and, when enabled, the
+ * admin port. {@link #close()} drains requests in progress within {@code http.shutdownGrace}, then releases
+ * everything the server holds: ports, threads, meters and JVM listeners.
+ */
+public final class BulwarkServer {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BulwarkServer.class);
+
+  private final Vertx vertx;
+  private final Metrics metrics;
+  private volatile int httpPort = -1;
+  private volatile int adminPort = -1;
+  private volatile AdminToken adminToken;
+
+  private BulwarkServer(Vertx vertx, Metrics metrics) {
+    this.vertx = vertx;
+    this.metrics = metrics;
+  }
+
+  /** Starts with Bulwark's routes and every {@link RouteModule} listed as a Java service. */
+  public static Future<BulwarkServer> start(BulwarkConfig config) {
+    return start(config, BulwarkServer::serviceModules);
+  }
+
+  /** Starts with Bulwark's routes and the modules {@code userModules} makes, once per event loop. */
+  public static Future<BulwarkServer> start(BulwarkConfig config, Supplier<List<RouteModule>> userModules) {
+    long begin = System.nanoTime();
+    Metrics metrics = Metrics.create(config.metrics());
+    int instances = config.http().resolvedInstances();
+    VertxOptions vertxOptions = new VertxOptions().setEventLoopPoolSize(instances);
+    Vertx vertx = metrics.install(Vertx.builder().with(vertxOptions), vertxOptions).build();
+    BulwarkServer server = new BulwarkServer(vertx, metrics);
+    return server.deploy(config, instances, userModules)
+        .onSuccess(v -> server.logStarted(config, instances, begin))
+        .recover(failure -> server.close().transform(ignored -> Future.failedFuture(failure)));
+  }
+
+  private Future<BulwarkServer> deploy(BulwarkConfig config, int instances, Supplier<List<RouteModule>> userModules) {
+    List<AdmissionHandler> admissions = new ArrayList<>();
+    int perLoop = (config.http().maxInFlight() + instances - 1) / instances;
+    for (int i = 0; i < instances; i++) {
+      admissions.add(AdmissionHandler.create(perLoop));
+    }
+    AdminStatus status = new AdminStatus();
+    registerStatus(status, config, instances, admissions);
+    registerMeters(admissions);
+    ServerParts parts = new ServerParts(metrics, status);
+    Iterator<AdmissionHandler> nextAdmission = admissions.iterator();
+    Supplier<List<RouteModule>> modules = () -> {
+      List<RouteModule> all = new ArrayList<>(BuiltInRoutes.create());
+      all.addAll(userModules.get());
+      return all;
+    };
+    Future<String> http = vertx.deployVerticle(
+        () -> new HttpVerticle(config, parts, nextAdmission.next(), modules, port -> httpPort = port),
+        new DeploymentOptions().setInstances(instances));
+    if (!config.admin().enabled()) {
+      return http.map(this);
+    }
+    return http
+        .compose(id -> vertx.executeBlocking(() -> AdminToken.resolve(config.admin())))
+        .compose(token -> {
+          adminToken = token;
+          return vertx.deployVerticle(new AdminVerticle(config, parts, token.value(), port -> adminPort = port));
+        })
+        .map(this);
+  }
+
+  private void registerStatus(AdminStatus status, BulwarkConfig config, int instances,
+      List<AdmissionHandler> admissions) {
+    status.section("uptimeSeconds", () -> ManagementFactory.getRuntimeMXBean().getUptime() / 1000)
+        .section("memory", () -> MemorySnapshot.take().toJson())
+        .section("eventLoop", () -> new JsonObject().put("count", instances))
+        .section("http", () -> new JsonObject()
+            .put("inFlight", admissions.stream().mapToInt(AdmissionHandler::inFlight).sum())
+            .put("maxInFlight", config.http().maxInFlight())
+            .put("rejected", admissions.stream().mapToLong(AdmissionHandler::rejected).sum()));
+  }
+
+  private void registerMeters(List<AdmissionHandler> admissions) {
+    Gauge.builder("bulwark.http.in.flight", admissions,
+            list -> list.stream().mapToInt(AdmissionHandler::inFlight).sum())
+        .description("Requests in progress on the main port")
+        .register(metrics.registry());
+    FunctionCounter.builder("bulwark.http.rejected", admissions,
+            list -> list.stream().mapToLong(AdmissionHandler::rejected).sum())
+        .description("Requests refused with 503 overloaded at admission")
+        .register(metrics.registry());
+  }
+
+  private void logStarted(BulwarkConfig config, int instances, long begin) {
+    long ms = (System.nanoTime() - begin) / 1_000_000;
+    LOG.info("Bulwark listening on {}:{} with {} event loops, started in {} ms", config.http().host(), httpPort,
+        instances, ms);
+    if (adminPort >= 0) {
+      LOG.info("Admin port on {}:{}{}", config.admin().host(), adminPort, adminToken.file() == null
+          ? " (token from config)" : "; token written to " + adminToken.file() + " (mode 0600)");
+    }
+  }
+
+  private static List<RouteModule> serviceModules() {
+    List<RouteModule> modules = new ArrayList<>();
+    ServiceLoader.load(RouteModule.class).forEach(modules::add);
+    return modules;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /** The main port as bound (useful with {@code http.port: 0}). */
+  public int httpPort() {
+    return httpPort;
+  }
+
+  /** The admin port as bound, or -1 when the admin port is off. */
+  public int adminPort() {
+    return adminPort;
+  }
+
+  /** The admin bearer token, or null when the admin port is off. */
+  public String adminToken() {
+    return adminToken == null ? null : adminToken.value();
+  }
+
+  /** Where a generated admin token was written, or null. */
+  public Path adminTokenFile() {
+    return adminToken == null ? null : adminToken.file();
+  }
+
+  public Metrics metrics() {
+    return metrics;
+  }
+
+  /** Drains and stops: requests in progress get {@code http.shutdownGrace} to finish. */
+  public Future<Void> close() {
+    return vertx.close().onComplete(ar -> metrics.close());
+  }
+}

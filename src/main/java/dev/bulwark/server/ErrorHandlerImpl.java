@@ -1,0 +1,78 @@
+package dev.bulwark.server;
+
+import dev.bulwark.ApiError;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+final class ErrorHandlerImpl implements ErrorHandler {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ErrorHandler.class);
+  private static final String JSON = "application/json";
+
+  private final String retryAfterSeconds;
+
+  ErrorHandlerImpl(Duration retryAfter) {
+    this.retryAfterSeconds = Long.toString(Math.max(1, retryAfter.toSeconds()));
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    int status;
+    String code;
+    String message;
+    if (failure instanceof ApiError e) {
+      status = e.status();
+      code = e.code();
+      message = e.getMessage();
+    } else if (failure == null || failure instanceof HttpException) {
+      status = failure == null ? ctx.statusCode() : ((HttpException) failure).getStatusCode();
+      status = status < 400 || status > 599 ? 500 : status;
+      code = StatusCodes.code(status);
+      message = StatusCodes.message(status);
+    } else {
+      status = 500;
+      code = "internal_error";
+      message = "The server failed to handle this request; the failure is logged.";
+      LOG.error("Unexpected failure on {} {} (route {})", ctx.request().method(), ctx.request().path(),
+          routeOf(ctx), failure);
+    }
+    send(ctx, status, code, message);
+  }
+
+  private void send(RoutingContext ctx, int status, String code, String message) {
+    HttpServerResponse response = ctx.response();
+    if (response.closed() || response.ended()) {
+      return;
+    }
+    if (response.headWritten()) {
+      // Part of another answer is on the wire: a clean error can no longer be said, so cut it short.
+      response.reset();
+      return;
+    }
+    response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON);
+    if (status == 503) {
+      response.putHeader(HttpHeaders.RETRY_AFTER, retryAfterSeconds);
+    }
+    if (status == 413 || status == 431 || status == 414) {
+      // The rest of an oversized request is not read: the connection cannot be reused.
+      response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+    }
+    response.end(new JsonObject().put("error", code).put("message", message).encode());
+  }
+
+  private static String routeOf(RoutingContext ctx) {
+    Route route = ctx.currentRoute();
+    if (route == null || (route.getPath() == null && !route.isRegexPath())) {
+      return "none";
+    }
+    return route.getPath() != null ? route.getPath() : route.getName();
+  }
+}

@@ -1,0 +1,76 @@
+package dev.bulwark.server;
+
+import dev.bulwark.RouteModule;
+import dev.bulwark.config.BulwarkConfig;
+import dev.bulwark.metrics.RequestMetricsHandler;
+import dev.bulwark.stream.BodyLimitHandler;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.LoggerHandler;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place where the main router is put together, for one event loop: the guard chain first (metrics, admission,
+ * body limits), then Bulwark's route groups and the users' {@link RouteModule}s, then error rendering. Every route
+ * mounted here, a user's included, sits behind the whole chain.
+ */
+final class RouterAssembly {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RouterAssembly.class);
+  private static final int[] ROUTER_ERRORS = {400, 404, 405, 406, 413, 414, 415, 431, 500, 501};
+
+  private RouterAssembly() {
+  }
+
+  static Router build(Vertx vertx, BulwarkConfig config, ServerParts parts, AdmissionHandler admission,
+      List<RouteModule> modules) {
+    Router router = Router.router(vertx);
+    ErrorHandler errors = ErrorHandler.create(config.http().retryAfter());
+
+    if (parts.metrics().enabled()) {
+      router.route().handler(RequestMetricsHandler.create(parts.metrics().registry()));
+    }
+    if (config.logging().accessLog()) {
+      router.route().handler(LoggerHandler.create());
+    }
+    router.route().handler(admission);
+    router.route().handler(BodyLimitHandler.create(config.http().maxBodySize()));
+
+    if (parts.metrics().enabled()) {
+      router.get(config.metrics().path()).handler(parts.metrics().scrapeHandler());
+    }
+    RouteModule.Context context = new ModuleContext(vertx, config);
+    for (RouteModule module : modules) {
+      module.mount(router, context);
+      LOG.debug("Mounted route module {}", module.name());
+    }
+    renderErrors(router, errors);
+    return router;
+  }
+
+  /**
+   * A failure handler on each routed path keeps the failing route current while the error is rendered, so logs and
+   * route labels name the route, not the catch-all.
+   */
+  static void renderErrors(Router router, ErrorHandler errors) {
+    for (Route route : router.getRoutes()) {
+      if (route.getPath() != null || route.isRegexPath()) {
+        try {
+          route.failureHandler(errors);
+        } catch (IllegalStateException subRouter) {
+          // A mounted sub-router renders its own failures; unhandled ones reach the catch-all below.
+        }
+      }
+    }
+    router.route().failureHandler(errors);
+    for (int status : ROUTER_ERRORS) {
+      router.errorHandler(status, errors);
+    }
+  }
+
+  private record ModuleContext(Vertx vertx, BulwarkConfig config) implements RouteModule.Context {
+  }
+}

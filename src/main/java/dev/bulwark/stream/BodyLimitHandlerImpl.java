@@ -1,0 +1,56 @@
+package dev.bulwark.stream;
+
+import dev.bulwark.ApiError;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
+
+final class BodyLimitHandlerImpl implements BodyLimitHandler {
+
+  private final long maxBodySize;
+  private final ApiError tooLarge;
+  private final ApiError badLength;
+
+  BodyLimitHandlerImpl(long maxBodySize) {
+    if (maxBodySize < 0) {
+      throw new IllegalArgumentException("maxBodySize must not be negative, not " + maxBodySize);
+    }
+    this.maxBodySize = maxBodySize;
+    this.tooLarge = new ApiError(413, "request_too_large",
+        "The request body is larger than the limit of " + maxBodySize + " bytes.");
+    this.badLength = new ApiError(400, "bad_request", "The Content-Length header is not a valid length.");
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    String declared = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+    if (declared != null) {
+      long length = parseLength(declared);
+      if (length < 0) {
+        ctx.fail(badLength);
+        return;
+      }
+      if (length > maxBodySize) {
+        ctx.fail(tooLarge);
+        return;
+      }
+    }
+    ctx.next();
+  }
+
+  /** The length, or -1 when the header is not a plain non-negative decimal number. */
+  private static long parseLength(String text) {
+    int n = text.length();
+    if (n == 0 || n > 18) {
+      return -1;
+    }
+    long value = 0;
+    for (int i = 0; i < n; i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      value = value * 10 + (c - '0');
+    }
+    return value;
+  }
+}
