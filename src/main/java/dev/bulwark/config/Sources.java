@@ -15,11 +15,13 @@ final class Sources {
       String path = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
       Object value = e.getValue();
       Object existing = into.getValue(e.getKey());
-      if (value instanceof JsonObject obj && existing instanceof JsonObject old) {
-        merge(old, obj, source, path);
+      origin.put(path, source);
+      if (value instanceof JsonObject obj) {
+        JsonObject target = existing instanceof JsonObject old ? old : new JsonObject();
+        into.put(e.getKey(), target);
+        merge(target, obj, source, path);
       } else {
-        into.put(e.getKey(), value instanceof JsonObject obj ? obj.copy() : value);
-        origin.put(path, source);
+        into.put(e.getKey(), value);
       }
     }
   }

@@ -1,0 +1,82 @@
+package dev.bulwark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line as a user meets it: a real JVM, its exit status and what it prints. */
+class MainTest {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void wrongTypeExitsWithStatus2AndOneLineNamingTheKey() throws Exception {
+    Run run = run(Map.of(), "--config", write("{\"http\":{\"port\":\"abc\"}}").toString());
+    assertThat(run.status).isEqualTo(2);
+    assertThat(run.err.lines()).hasSize(1);
+    assertThat(run.err).contains("http.port = \"abc\"").contains("0 to 65535").doesNotContain("Exception", "\tat ");
+  }
+
+  @Test
+  void unknownKeyExitsWithStatus2AndOneLineNamingTheKey() throws Exception {
+    Run run = run(Map.of(), "--config", write("{\"http\":{\"prot\":1}}").toString());
+    assertThat(run.status).isEqualTo(2);
+    assertThat(run.err.lines()).hasSize(1);
+    assertThat(run.err).contains("unknown key http.prot").contains("did you mean http.port?");
+  }
+
+  @Test
+  void printConfigShowsTheEffectiveConfigWithSecretsMasked() throws Exception {
+    Path file = write("{\"admin\":{\"token\":\"0123456789abcdef-secret\"}}");
+    Run run = run(Map.of("BULWARK_HTTP_PORT", "8181"), "--config", file.toString(), "--print-config");
+    assertThat(run.status).isZero();
+    JsonObject printed = new JsonObject(run.out);
+    assertThat(printed.getJsonObject("http").getInteger("port")).isEqualTo(8181);
+    assertThat(printed.getJsonObject("admin").getString("token")).isEqualTo("****");
+    assertThat(run.out).doesNotContain("0123456789abcdef-secret");
+  }
+
+  @Test
+  void unknownArgumentExitsWithStatus2() throws Exception {
+    Run run = run(Map.of(), "--prot", "1");
+    assertThat(run.status).isEqualTo(2);
+    assertThat(run.err).contains("unknown argument --prot");
+  }
+
+  private Path write(String json) throws IOException {
+    Path file = Files.createTempFile(dir, "conf", ".json");
+    return Files.writeString(file, json);
+  }
+
+  private record Run(int status, String out, String err) {
+  }
+
+  private Run run(Map<String, String> env, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
+    pb.environment().keySet().removeIf(k -> k.startsWith("BULWARK_"));
+    pb.environment().putAll(env);
+    pb.redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
+    Process p = pb.start();
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("bulwark did not exit");
+    }
+    return new Run(p.exitValue(), Files.readString(dir.resolve("out.txt"), StandardCharsets.UTF_8),
+        Files.readString(dir.resolve("err.txt"), StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,102 @@
+package dev.bulwark.testing;
+
+import dev.bulwark.config.BulwarkConfig;
+import dev.bulwark.config.ConfigException;
+import dev.bulwark.server.BulwarkServer;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A whole Bulwark on free loopback ports, with config overrides, and a real HTTP client. Closing it stops the server
+ * and checks that nothing is left in flight.
+ */
+public final class TestServer implements AutoCloseable {
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+  private final BulwarkServer server;
+  private final HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+  private final Path tempDir;
+
+  private TestServer(BulwarkServer server, Path tempDir) {
+    this.server = server;
+    this.tempDir = tempDir;
+  }
+
+  /** Starts on free ports; {@code overrides} is merged over the test defaults like a config file. */
+  public static TestServer start(JsonObject overrides) throws IOException, ConfigException {
+    Path dir = Files.createTempDirectory("bulwark-test");
+    JsonObject json = new JsonObject()
+        .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0).put("shutdownGrace", "2s"))
+        .put("admin", new JsonObject().put("port", 0).put("tokenFile", dir.resolve("admin.token").toString()));
+    for (String section : overrides.fieldNames()) {
+      JsonObject base = json.getJsonObject(section, new JsonObject());
+      json.put(section, base.mergeIn(overrides.getJsonObject(section)));
+    }
+    BulwarkConfig config = BulwarkConfig.fromJson(json);
+    BulwarkServer server = BulwarkServer.start(config).await();
+    return new TestServer(server, dir);
+  }
+
+  public static TestServer start() throws IOException, ConfigException {
+    return start(new JsonObject());
+  }
+
+  public BulwarkServer server() {
+    return server;
+  }
+
+  public Path tempDir() {
+    return tempDir;
+  }
+
+  public int port() {
+    return server.httpPort();
+  }
+
+  public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return client.send(request(port(), path).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  public CompletableFuture<HttpResponse<String>> getAsync(String path) {
+    return client.sendAsync(request(port(), path).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A GET on the admin port; {@code token} null sends no Authorization header. */
+  public HttpResponse<String> admin(String path, String token) throws IOException, InterruptedException {
+    HttpRequest.Builder b = request(server.adminPort(), path);
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  public JsonObject status() throws IOException, InterruptedException {
+    return new JsonObject(admin("/admin/status", server.adminToken()).body());
+  }
+
+  private static HttpRequest.Builder request(int port, String path) {
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(TIMEOUT);
+  }
+
+  @Override
+  public void close() throws Exception {
+    try {
+      JsonObject http = status().getJsonObject("http");
+      if (http.getInteger("inFlight") != 0) {
+        throw new AssertionError("requests still in flight at the end of the test: " + http);
+      }
+    } finally {
+      server.close().await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+}
