@@ -5,6 +5,7 @@ import dev.bulwark.config.ConfigException;
 import dev.bulwark.config.Key;
 import dev.bulwark.config.LoggingOptions;
 import dev.bulwark.server.BulwarkServer;
+import dev.bulwark.server.ConsoleLogConfigurator;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,12 +87,15 @@ public final class Main {
 
   /** Must run before anything logs: picks the log format and routes Vert.x's logging to SLF4J. */
   static void configureLogging(LoggingOptions logging) {
+    // Netty 4.2 emits JFR allocator events; setting them up costs ~70 ms of the first request, for events nobody
+    // records. Admin JFR profiles do not need them.
+    if (System.getProperty("io.netty.jfr.enabled") == null) {
+      System.setProperty("io.netty.jfr.enabled", "false");
+    }
     if (System.getProperty("vertx.logger-delegate-factory-class-name") == null) {
       System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
     }
-    if (logging.json() && System.getProperty("logback.configurationFile") == null) {
-      System.setProperty("logback.configurationFile", "logback-json.xml");
-    }
+    System.setProperty(ConsoleLogConfigurator.JSON_PROPERTY, Boolean.toString(logging.json()));
     var logger = LoggerFactory.getLogger("dev.bulwark");
     if (logger instanceof ch.qos.logback.classic.Logger logbackLogger) {
       logbackLogger.setLevel(ch.qos.logback.classic.Level.toLevel(logging.level()));

@@ -56,11 +56,7 @@ public final class Metrics implements AutoCloseable {
   }
 
   public static Metrics create(MetricsOptions options) {
-    Metrics metrics = new Metrics(options);
-    if (options.enabled() && options.jvm()) {
-      metrics.bindJvm();
-    }
-    return metrics;
+    return new Metrics(options);
   }
 
   /** Plugs the registry into the Vert.x instance being built, if metrics are on. */
@@ -97,7 +93,14 @@ public final class Metrics implements AutoCloseable {
     return options;
   }
 
-  private void bindJvm() {
+  /**
+   * Binds the JVM meters when {@code metrics.jvm} is on. It reads management beans and loads some 200 classes: run it
+   * on a worker thread, beside the server's start rather than before it.
+   */
+  public synchronized void bindJvm() {
+    if (prometheus == null || !options.jvm() || !binders.isEmpty()) {
+      return;
+    }
     List<MeterBinder> jvm = List.of(new ClassLoaderMetrics(), new JvmGcMetrics(), new JvmHeapPressureMetrics(),
         new JvmInfoMetrics(), new JvmMemoryMetrics(), new JvmThreadMetrics(), new ProcessorMetrics(),
         new UptimeMetrics(), new FileDescriptorMetrics());
@@ -122,7 +125,7 @@ public final class Metrics implements AutoCloseable {
 
   /** Unhooks JVM listeners (GC notifications, heap pressure) and closes the registry. */
   @Override
-  public void close() {
+  public synchronized void close() {
     for (MeterBinder binder : binders) {
       if (binder instanceof AutoCloseable closeable) {
         try {

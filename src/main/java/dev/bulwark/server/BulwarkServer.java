@@ -57,7 +57,11 @@ public final class BulwarkServer {
     VertxOptions vertxOptions = new VertxOptions().setEventLoopPoolSize(instances);
     Vertx vertx = metrics.install(Vertx.builder().with(vertxOptions), vertxOptions).build();
     BulwarkServer server = new BulwarkServer(vertx, metrics);
-    return server.deploy(config, instances, userModules)
+    Future<Void> jvmMeters = vertx.executeBlocking(() -> {
+      metrics.bindJvm();
+      return null;
+    });
+    return Future.all(server.deploy(config, instances, userModules), jvmMeters).map(server)
         .onSuccess(v -> server.logStarted(config, instances, begin))
         .recover(failure -> server.close().transform(ignored -> Future.failedFuture(failure)));
   }
