@@ -54,6 +54,39 @@ class MainTest {
     assertThat(run.err).contains("unknown argument --prot");
   }
 
+  @Test
+  void jsonLoggingWritesOneObjectPerLineAndNothingPerRequest() throws Exception {
+    Process p = start(Map.of("BULWARK_HTTP_PORT", "0", "BULWARK_ADMIN_PORT", "0", "BULWARK_LOGGING_JSON", "true",
+        "BULWARK_HTTP_HOST", "127.0.0.1"));
+    try {
+      List<String> lines = awaitLines(2);
+      for (String line : lines) {
+        JsonObject entry = new JsonObject(line);
+        assertThat(entry.getString("level")).isEqualTo("INFO");
+        assertThat(entry.getString("formattedMessage")).isNotBlank();
+      }
+      assertThat(lines.get(0)).contains("Bulwark listening on 127.0.0.1:");
+    } finally {
+      p.destroy();
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("exits on SIGTERM").isTrue();
+    }
+    List<String> all = Files.readAllLines(dir.resolve("out.txt"));
+    assertThat(all).allSatisfy(line -> assertThat(new JsonObject(line).getString("level")).isNotNull());
+    assertThat(all.get(all.size() - 1)).contains("Shutting down");
+  }
+
+  private List<String> awaitLines(int n) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      List<String> lines = Files.readAllLines(dir.resolve("out.txt"));
+      if (lines.size() >= n) {
+        return lines;
+      }
+      Thread.sleep(20); // polling a child process's output
+    }
+    throw new AssertionError("no log lines from the server: " + Files.readString(dir.resolve("err.txt")));
+  }
+
   private Path write(String json) throws IOException {
     Path file = Files.createTempFile(dir, "conf", ".json");
     return Files.writeString(file, json);
@@ -63,6 +96,16 @@ class MainTest {
   }
 
   private Run run(Map<String, String> env, String... args) throws Exception {
+    Process p = start(env, args);
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("bulwark did not exit");
+    }
+    return new Run(p.exitValue(), Files.readString(dir.resolve("out.txt"), StandardCharsets.UTF_8),
+        Files.readString(dir.resolve("err.txt"), StandardCharsets.UTF_8));
+  }
+
+  private Process start(Map<String, String> env, String... args) throws IOException {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), Main.class.getName()));
@@ -71,12 +114,6 @@ class MainTest {
     pb.environment().keySet().removeIf(k -> k.startsWith("BULWARK_"));
     pb.environment().putAll(env);
     pb.redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
-    Process p = pb.start();
-    if (!p.waitFor(60, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("bulwark did not exit");
-    }
-    return new Run(p.exitValue(), Files.readString(dir.resolve("out.txt"), StandardCharsets.UTF_8),
-        Files.readString(dir.resolve("err.txt"), StandardCharsets.UTF_8));
+    return pb.start();
   }
 }

@@ -2,6 +2,9 @@ package dev.bulwark.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.bulwark.testing.PrometheusText;
 import dev.bulwark.testing.RawHttp;
 import dev.bulwark.testing.TestServer;
@@ -72,6 +75,24 @@ class ServerTest {
     assertThat(r.body()).doesNotContain("secret internal detail", "Exception", "at dev.bulwark");
     assertThat(server.get("/metrics").body())
         .contains("route=\"/example/boom\",status=\"500\"");
+  }
+
+  @Test
+  void unexpectedExceptionIsLoggedExactlyOnceWithItsRoute() throws Exception {
+    ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+        org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ListAppender<ILoggingEvent> captured = new ListAppender<>();
+    captured.start();
+    root.addAppender(captured);
+    try {
+      server.get("/example/boom");
+    } finally {
+      root.detachAppender(captured);
+    }
+    assertThat(captured.list).filteredOn(e -> e.getLevel() == Level.ERROR).singleElement().satisfies(e -> {
+      assertThat(e.getFormattedMessage()).contains("GET /example/boom").contains("route /example/boom");
+      assertThat(e.getThrowableProxy().getMessage()).isEqualTo("secret internal detail");
+    });
   }
 
   @Test

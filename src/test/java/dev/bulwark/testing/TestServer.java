@@ -24,7 +24,7 @@ public final class TestServer implements AutoCloseable {
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
   private final BulwarkServer server;
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+  private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).build();
   private final Path tempDir;
 
   private TestServer(BulwarkServer server, Path tempDir) {
