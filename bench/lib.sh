@@ -45,19 +45,21 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# start_bulwark PORT ADMIN_PORT LOG [extra env...]: starts the jar on loopback; echoes its pid.
+# start_bulwark PORT ADMIN_PORT LOG: starts the jar on loopback; its pid is in $STARTED and on the PIDS list.
 start_bulwark() {
   local port=$1 admin=$2 log=$3
   (cd "$WORK" && exec env BULWARK_HTTP_HOST=127.0.0.1 BULWARK_HTTP_PORT="$port" BULWARK_ADMIN_PORT="$admin" \
      BULWARK_HTTP_INSTANCES="${INSTANCES:-2}" BULWARK_ADMIN_TOKEN_FILE="$WORK/admin.token" \
      java $JVM_FLAGS -jar "$JAR" >"$log" 2>&1) &
-  echo $!
+  STARTED=$!
+  PIDS+=("$STARTED")
 }
 
 start_bare() {
   local port=$1 log=$2
   (cd "$WORK" && exec java $JVM_FLAGS -cp "$JAR:$WORK/classes" BareHello "$port" "${INSTANCES:-2}" >"$log" 2>&1) &
-  echo $!
+  STARTED=$!
+  PIDS+=("$STARTED")
 }
 
 # wait_ready URL [tries]: polls every 10 ms until a 200.

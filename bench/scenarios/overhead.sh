@@ -5,9 +5,8 @@ run_scenario() {
   ensure_baseline
   local rounds=${ROUNDS:-5} secs=${SECONDS_PER_RUN:-10} warm=${WARMUP_SECONDS:-10}
   local bport=18080 aport=19090 rport=18081
-  local bpid rpid
-  bpid=$(start_bulwark $bport $aport "$WORK/bulwark.log"); PIDS+=("$bpid")
-  rpid=$(start_bare $rport "$WORK/bare.log"); PIDS+=("$rpid")
+  start_bulwark $bport $aport "$WORK/bulwark.log"
+  start_bare $rport "$WORK/bare.log"
   wait_ready "http://127.0.0.1:$bport/hello"
   wait_ready "http://127.0.0.1:$rport/hello"
   run_wrk "http://127.0.0.1:$bport/hello" "$warm" "$WORK/warm-bulwark.txt" >/dev/null

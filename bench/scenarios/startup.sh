@@ -5,7 +5,8 @@ run_scenario() {
   for i in $(seq 1 "$runs"); do
     local t0 pid ms heap
     t0=$(date +%s%N)
-    pid=$(start_bulwark $port $aport "$WORK/startup-$i.log")
+    start_bulwark $port $aport "$WORK/startup-$i.log"
+    pid=$STARTED
     wait_ready "http://127.0.0.1:$port/hello" 3000
     ms=$(( ($(date +%s%N) - t0) / 1000000 ))
     sleep 2 # let start-up settle before measuring idle heap

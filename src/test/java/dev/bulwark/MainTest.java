@@ -48,6 +48,17 @@ class MainTest {
   }
 
   @Test
+  void portInUseExitsWithStatus1NamingTheKey() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Run run = run(Map.of("BULWARK_HTTP_HOST", "127.0.0.1", "BULWARK_HTTP_PORT",
+          Integer.toString(taken.getLocalPort()), "BULWARK_ADMIN_PORT", "0"));
+      assertThat(run.status).isEqualTo(1);
+      assertThat(run.err.strip()).isEqualTo("bulwark: cannot start: cannot listen on 127.0.0.1:"
+          + taken.getLocalPort() + " (http.port): Address already in use");
+    }
+  }
+
+  @Test
   void unknownArgumentExitsWithStatus2() throws Exception {
     Run run = run(Map.of(), "--prot", "1");
     assertThat(run.status).isEqualTo(2);

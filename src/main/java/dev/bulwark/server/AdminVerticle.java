@@ -15,7 +15,7 @@ final class AdminVerticle extends ServingVerticle {
   private final String token;
 
   AdminVerticle(BulwarkConfig config, ServerParts parts, String token, IntConsumer boundPort) {
-    super(config.http().shutdownGrace(), boundPort);
+    super("admin.port", config.http().shutdownGrace(), boundPort);
     this.config = config;
     this.parts = parts;
     this.token = token;

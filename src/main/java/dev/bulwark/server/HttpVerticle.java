@@ -20,7 +20,7 @@ final class HttpVerticle extends ServingVerticle {
 
   HttpVerticle(BulwarkConfig config, ServerParts parts, AdmissionHandler admission,
       Supplier<List<RouteModule>> modules, IntConsumer boundPort) {
-    super(config.http().shutdownGrace(), boundPort);
+    super("http.port", config.http().shutdownGrace(), boundPort);
     this.config = config;
     this.parts = parts;
     this.admission = admission;

@@ -14,9 +14,12 @@ abstract class ServingVerticle extends VerticleBase {
 
   private final Duration shutdownGrace;
   private final IntConsumer boundPort;
+  private final String portKey;
   private HttpServer server;
 
-  ServingVerticle(Duration shutdownGrace, IntConsumer boundPort) {
+  /** {@code portKey} names the config key to change when the port is taken. */
+  ServingVerticle(String portKey, Duration shutdownGrace, IntConsumer boundPort) {
+    this.portKey = portKey;
     this.shutdownGrace = shutdownGrace;
     this.boundPort = boundPort;
   }
@@ -29,13 +32,16 @@ abstract class ServingVerticle extends VerticleBase {
   @Override
   public final Future<?> start() {
     Router router = router();
-    return vertx.createHttpServer(serverOptions())
+    HttpServerOptions options = serverOptions();
+    return vertx.createHttpServer(options)
         .requestHandler(router)
         .listen()
         .onSuccess(s -> {
           server = s;
           boundPort.accept(s.actualPort());
-        });
+        })
+        .recover(e -> Future.failedFuture(new IllegalStateException("cannot listen on " + options.getHost() + ":"
+            + options.getPort() + " (" + portKey + "): " + e.getMessage(), e)));
   }
 
   @Override
