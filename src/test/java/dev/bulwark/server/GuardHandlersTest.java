@@ -1,0 +1,114 @@
+package dev.bulwark.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bulwark.stream.BodyLimitHandler;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.junit5.VertxExtension;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Each guard on its own router over real HTTP, as a user composing their own chain would use it. */
+@ExtendWith(VertxExtension.class)
+class GuardHandlersTest {
+
+  private Vertx vertx;
+  private HttpServer server;
+  private HttpClient client;
+  private AdmissionHandler admission;
+  private final Promise<Void> release = Promise.promise();
+
+  @BeforeEach
+  void start(Vertx vertx) {
+    this.vertx = vertx;
+    admission = AdmissionHandler.create(2);
+    Router router = Router.router(vertx);
+    router.route().handler(admission);
+    router.route().handler(BodyLimitHandler.create(16));
+    router.get("/wait").handler(ctx -> release.future().onComplete(v -> ctx.response().end("released")));
+    router.route("/echo").handler(ctx -> ctx.request().body().onSuccess(b -> ctx.response().end(b)));
+    RouterAssembly.renderErrors(router, ErrorHandler.create(Duration.ofSeconds(3)));
+    server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
+    client = vertx.createHttpClient();
+  }
+
+  @AfterEach
+  void stop() {
+    assertThat(admission.inFlight()).as("in flight after the test").isZero();
+    client.close().await();
+    server.close().await();
+  }
+
+  @Test
+  void admissionRefusesTheThirdConcurrentRequestAndReleasesOnEnd() {
+    Future<Reply> first = send(HttpMethod.GET, "/wait", null);
+    Future<Reply> second = send(HttpMethod.GET, "/wait", null);
+    awaitInFlight(2);
+    Reply third = send(HttpMethod.GET, "/wait", null).await();
+    assertThat(third.status()).isEqualTo(503);
+    assertThat(third.response().getHeader("Retry-After")).isEqualTo("3");
+    assertThat(new JsonObject(third.body()).getString("error")).isEqualTo("overloaded");
+    assertThat(admission.rejected()).isEqualTo(1);
+    release.complete();
+    assertThat(first.await().body().toString()).isEqualTo("released");
+    assertThat(second.await().body().toString()).isEqualTo("released");
+  }
+
+  @Test
+  void admissionReleasesWhenTheClientHangsUp() {
+    HttpClient other = vertx.createHttpClient();
+    other.request(new RequestOptions().setPort(server.actualPort()).setHost("127.0.0.1").setURI("/wait"))
+        .compose(req -> req.send()).onFailure(e -> { });
+    awaitInFlight(1);
+    other.close().await();
+    awaitInFlight(0);
+    release.complete();
+  }
+
+  @Test
+  void bodyLimitPassesSmallBodiesAndRefusesDeclaredLargeOnes() {
+    Reply small = send(HttpMethod.POST, "/echo", Buffer.buffer("0123456789abcdef")).await();
+    assertThat(small.status()).isEqualTo(200);
+    assertThat(small.body().toString()).isEqualTo("0123456789abcdef");
+    Reply large = send(HttpMethod.POST, "/echo", Buffer.buffer("0123456789abcdefX")).await();
+    assertThat(large.status()).isEqualTo(413);
+    assertThat(large.response().getHeader("Connection")).isEqualTo("close");
+    release.complete();
+  }
+
+  /** A response with its body, read on the event loop before the data could be missed. */
+  private record Reply(HttpClientResponse response, Buffer body) {
+    int status() {
+      return response.statusCode();
+    }
+  }
+
+  private Future<Reply> send(HttpMethod method, String uri, Buffer body) {
+    RequestOptions options = new RequestOptions().setMethod(method).setPort(server.actualPort())
+        .setHost("127.0.0.1").setURI(uri);
+    return client.request(options)
+        .compose(req -> body == null ? req.send() : req.send(body))
+        .compose(r -> r.body().map(b -> new Reply(r, b)));
+  }
+
+  private void awaitInFlight(int expected) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (admission.inFlight() != expected) {
+      assertThat(System.nanoTime()).as("in flight reaches " + expected).isLessThan(deadline);
+      Thread.onSpinWait();
+    }
+  }
+}
