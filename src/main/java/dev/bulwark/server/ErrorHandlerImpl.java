@@ -57,6 +57,11 @@ final class ErrorHandlerImpl implements ErrorHandler {
       response.reset();
       return;
     }
+    write(response, status, code, message, retryAfterSeconds);
+  }
+
+  /** Writes the one error shape every Bulwark error has; {@code retryAfterSeconds} is used by 503s only. */
+  static void write(HttpServerResponse response, int status, String code, String message, String retryAfterSeconds) {
     response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON);
     if (status == 503) {
       response.putHeader(HttpHeaders.RETRY_AFTER, retryAfterSeconds);

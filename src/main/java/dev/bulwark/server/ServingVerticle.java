@@ -35,6 +35,7 @@ abstract class ServingVerticle extends VerticleBase {
     HttpServerOptions options = serverOptions();
     return vertx.createHttpServer(options)
         .requestHandler(router)
+        .invalidRequestHandler(new InvalidRequestHandler())
         .listen()
         .onSuccess(s -> {
           server = s;

@@ -112,6 +112,17 @@ class ServerTest {
   }
 
   @Test
+  void oversizedHeadersAndRequestLinesGetJsonErrors() throws Exception {
+    String headers = RawHttp.exchange(server.port(),
+        "GET /hello HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(10_000) + "\r\n\r\n");
+    assertThat(headers).startsWith("HTTP/1.1 431").contains("\"error\":\"headers_too_large\"");
+    String line = RawHttp.exchange(server.port(), "GET /" + "a".repeat(5000) + " HTTP/1.1\r\nHost: x\r\n\r\n");
+    assertThat(line).contains(" 414 ").contains("\"error\":\"uri_too_long\"");
+    String garbage = RawHttp.exchange(server.port(), "NOT HTTP AT ALL\r\n\r\n");
+    assertThat(garbage).contains(" 400 ").contains("\"error\":\"bad_request\"");
+  }
+
+  @Test
   void malformedContentLengthIsABadRequest() throws Exception {
     String answer = RawHttp.exchange(server.port(),
         "GET /hello HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\nConnection: close\r\n\r\n");
