@@ -17,6 +17,8 @@ public final class BulwarkConfig {
   private final AdminOptions admin;
   private final MetricsOptions metrics;
   private final LoggingOptions logging;
+  private final ScopeOptions scope;
+  private final DemoOptions demo;
   private final List<Key> keys;
 
   private BulwarkConfig(Section root, List<Key> keys) throws ConfigException {
@@ -24,6 +26,8 @@ public final class BulwarkConfig {
     this.admin = new AdminOptions(root.section("admin"));
     this.metrics = new MetricsOptions(root.section("metrics"));
     this.logging = new LoggingOptions(root.section("logging"));
+    this.scope = new ScopeOptions(root.section("scope"));
+    this.demo = new DemoOptions(root.section("demo"));
     this.keys = Collections.unmodifiableList(keys);
   }
 
@@ -68,6 +72,14 @@ public final class BulwarkConfig {
 
   public LoggingOptions logging() {
     return logging;
+  }
+
+  public ScopeOptions scope() {
+    return scope;
+  }
+
+  public DemoOptions demo() {
+    return demo;
   }
 
   /** Every key in declaration order, with its default and the value in force. */

@@ -17,6 +17,7 @@ public final class HttpOptions {
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
   public static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(1);
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
   private final String host;
   private final int port;
@@ -28,6 +29,7 @@ public final class HttpOptions {
   private final Duration idleTimeout;
   private final Duration retryAfter;
   private final Duration shutdownGrace;
+  private final Duration requestTimeout;
 
   HttpOptions(Section s) throws ConfigException {
     host = s.string("host", DEFAULT_HOST, "Address the main port binds to.");
@@ -48,6 +50,8 @@ public final class HttpOptions {
         "`Retry-After` sent with every 503, in whole seconds.");
     shutdownGrace = s.duration("shutdownGrace", DEFAULT_SHUTDOWN_GRACE, Duration.ZERO, Duration.ofMinutes(10),
         "On SIGTERM, how long requests in progress may finish before connections are closed.");
+    requestTimeout = s.duration("requestTimeout", DEFAULT_REQUEST_TIMEOUT, Duration.ofMillis(10), Duration.ofHours(1),
+        "A request not answered in this time gets 503 `request_timeout` and its scope is released.");
   }
 
   public String host() {
@@ -94,5 +98,9 @@ public final class HttpOptions {
 
   public Duration shutdownGrace() {
     return shutdownGrace;
+  }
+
+  public Duration requestTimeout() {
+    return requestTimeout;
   }
 }

@@ -31,9 +31,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The server's one meter registry and what feeds it: Vert.x's own metrics for pools, event bus and clients, JVM
+ * The server's one meter registry and what feeds it: Vert.x's own metrics for pools and clients, JVM
  * binders, and a Prometheus scrape handler. Per-request HTTP metrics are recorded by {@link RequestMetricsHandler},
- * not by Vert.x, which costs several percent of throughput (see docs/ARCHITECTURE.md). When metrics are off the
+ * not by Vert.x, which costs several percent of throughput (see docs/ARCHITECTURE.md); per-message event-bus metrics
+ * are off for the same reason. When metrics are off the
  * registry is a no-op one, so capabilities register meters the same way either way.
  */
 public final class Metrics implements AutoCloseable {
@@ -68,8 +69,8 @@ public final class Metrics implements AutoCloseable {
         .setEnabled(true)
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
         .setJvmMetricsEnabled(false)
-        .setDisabledMetricsCategories(Set.of(
-            MetricsDomain.HTTP_SERVER.toCategory(), MetricsDomain.NET_SERVER.toCategory())));
+        .setDisabledMetricsCategories(Set.of(MetricsDomain.HTTP_SERVER.toCategory(),
+            MetricsDomain.NET_SERVER.toCategory(), MetricsDomain.EVENT_BUS.toCategory())));
     return builder.with(vertxOptions).withMetrics(new MicrometerMetricsFactory(prometheus));
   }
 

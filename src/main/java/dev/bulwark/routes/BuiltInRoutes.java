@@ -10,6 +10,6 @@ public final class BuiltInRoutes {
   }
 
   public static List<RouteModule> create() {
-    return List.of(new HelloRoutes());
+    return List.of(new HelloRoutes(), new DemoRoutes());
   }
 }

@@ -7,6 +7,7 @@ import dev.bulwark.config.BulwarkConfig;
 import dev.bulwark.memory.MemorySnapshot;
 import dev.bulwark.metrics.Metrics;
 import dev.bulwark.routes.BuiltInRoutes;
+import dev.bulwark.scope.ScopeCounters;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.DeploymentOptions;
@@ -73,9 +74,12 @@ public final class BulwarkServer {
       admissions.add(AdmissionHandler.create(perLoop));
     }
     AdminStatus status = new AdminStatus();
+    ScopeCounters scopes = new ScopeCounters(config.scope());
     registerStatus(status, config, instances, admissions);
+    status.section("scopes", scopes::toJson);
     registerMeters(admissions);
-    ServerParts parts = new ServerParts(metrics, status);
+    scopes.bindTo(metrics.registry());
+    ServerParts parts = new ServerParts(metrics, status, scopes);
     Iterator<AdmissionHandler> nextAdmission = admissions.iterator();
     Supplier<List<RouteModule>> modules = () -> {
       List<RouteModule> all = new ArrayList<>(BuiltInRoutes.create());

@@ -3,6 +3,7 @@ package dev.bulwark.server;
 import dev.bulwark.RouteModule;
 import dev.bulwark.config.BulwarkConfig;
 import dev.bulwark.config.HttpOptions;
+import dev.bulwark.scope.VerticleScope;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import java.util.List;
@@ -29,7 +30,9 @@ final class HttpVerticle extends ServingVerticle {
 
   @Override
   Router router() {
-    return RouterAssembly.build(vertx, config, parts, admission, modules.get());
+    // Created on this verticle's context, so undeploying the verticle (and so shutdown) releases it.
+    VerticleScope scope = VerticleScope.create(vertx, config.scope(), parts.scopes());
+    return RouterAssembly.build(vertx, config, parts, admission, scope, modules.get());
   }
 
   @Override

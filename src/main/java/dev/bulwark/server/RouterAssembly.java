@@ -3,6 +3,8 @@ package dev.bulwark.server;
 import dev.bulwark.RouteModule;
 import dev.bulwark.config.BulwarkConfig;
 import dev.bulwark.metrics.RequestMetricsHandler;
+import dev.bulwark.scope.RequestScopeHandler;
+import dev.bulwark.scope.VerticleScope;
 import dev.bulwark.stream.BodyLimitHandler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Route;
@@ -14,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one place where the main router is put together, for one event loop: the guard chain first (metrics, admission,
- * body limits), then Bulwark's route groups and the users' {@link RouteModule}s, then error rendering. Every route
+ * request scope, body limits), then Bulwark's route groups and the users' {@link RouteModule}s, then error rendering. Every route
  * mounted here, a user's included, sits behind the whole chain.
  */
 final class RouterAssembly {
@@ -26,7 +28,7 @@ final class RouterAssembly {
   }
 
   static Router build(Vertx vertx, BulwarkConfig config, ServerParts parts, AdmissionHandler admission,
-      List<RouteModule> modules) {
+      VerticleScope verticleScope, List<RouteModule> modules) {
     Router router = Router.router(vertx);
     ErrorHandler errors = ErrorHandler.create(config.http().retryAfter());
 
@@ -37,12 +39,14 @@ final class RouterAssembly {
       router.route().handler(LoggerHandler.create());
     }
     router.route().handler(admission);
+    router.route().handler(RequestScopeHandler.create(vertx, config.scope(), parts.scopes(),
+        config.http().requestTimeout()));
     router.route().handler(BodyLimitHandler.create(config.http().maxBodySize()));
 
     if (parts.metrics().enabled()) {
       router.get(config.metrics().path()).handler(parts.metrics().scrapeHandler());
     }
-    RouteModule.Context context = new ModuleContext(vertx, config);
+    RouteModule.Context context = new ModuleContext(vertx, config, verticleScope);
     for (RouteModule module : modules) {
       module.mount(router, context);
       LOG.debug("Mounted route module {}", module.name());
@@ -71,6 +75,7 @@ final class RouterAssembly {
     }
   }
 
-  private record ModuleContext(Vertx vertx, BulwarkConfig config) implements RouteModule.Context {
+  private record ModuleContext(Vertx vertx, BulwarkConfig config, VerticleScope scope)
+      implements RouteModule.Context {
   }
 }

@@ -15,14 +15,24 @@ public final class RawHttp {
   private RawHttp() {
   }
 
-  /** Sends {@code request} as is, then reads until the server closes or the timeout; returns what came back. */
+  /** Sends {@code request} as is, half-closes, then reads until the server closes; returns what came back. */
   public static String exchange(int port, String request) throws IOException {
+    return exchange(port, request, true);
+  }
+
+  /**
+   * Sends {@code request} as is, then reads until the server closes or the timeout; {@code halfClose} false keeps the
+   * sending side open, as a client still waiting for its answer does.
+   */
+  public static String exchange(int port, String request, boolean halfClose) throws IOException {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress("127.0.0.1", port), TIMEOUT_MS);
       socket.setSoTimeout(TIMEOUT_MS);
       socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
       socket.getOutputStream().flush();
-      socket.shutdownOutput();
+      if (halfClose) {
+        socket.shutdownOutput();
+      }
       InputStream in = socket.getInputStream();
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       byte[] buf = new byte[8192];

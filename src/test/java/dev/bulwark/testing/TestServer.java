@@ -1,5 +1,6 @@
 package dev.bulwark.testing;
 
+import dev.bulwark.RouteModule;
 import dev.bulwark.config.BulwarkConfig;
 import dev.bulwark.config.ConfigException;
 import dev.bulwark.server.BulwarkServer;
@@ -12,8 +13,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * A whole Bulwark on free loopback ports, with config overrides, and a real HTTP client. Closing it stops the server
@@ -34,6 +37,12 @@ public final class TestServer implements AutoCloseable {
 
   /** Starts on free ports; {@code overrides} is merged over the test defaults like a config file. */
   public static TestServer start(JsonObject overrides) throws IOException, ConfigException {
+    return start(overrides, null);
+  }
+
+  /** As {@link #start(JsonObject)}, with {@code modules} instead of the service-listed route modules. */
+  public static TestServer start(JsonObject overrides, Supplier<List<RouteModule>> modules)
+      throws IOException, ConfigException {
     Path dir = Files.createTempDirectory("bulwark-test");
     JsonObject json = new JsonObject()
         .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0).put("shutdownGrace", "2s"))
@@ -43,7 +52,8 @@ public final class TestServer implements AutoCloseable {
       json.put(section, base.mergeIn(overrides.getJsonObject(section)));
     }
     BulwarkConfig config = BulwarkConfig.fromJson(json);
-    BulwarkServer server = BulwarkServer.start(config).await();
+    BulwarkServer server = (modules == null ? BulwarkServer.start(config) : BulwarkServer.start(config, modules))
+        .await();
     return new TestServer(server, dir);
   }
 
@@ -88,13 +98,28 @@ public final class TestServer implements AutoCloseable {
     return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(TIMEOUT);
   }
 
+  /** Polls the admin status until {@code check} holds, for state that settles just after a response is read. */
+  public JsonObject awaitStatus(java.util.function.Predicate<JsonObject> check) throws Exception {
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    JsonObject status = status();
+    while (!check.test(status)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("status never reached the expected state: " + status.encodePrettily());
+      }
+      Thread.onSpinWait();
+      status = status();
+    }
+    return status;
+  }
+
+  /** After each test: no request in flight, no scope open, no request resource live. */
   @Override
   public void close() throws Exception {
     try {
-      JsonObject http = status().getJsonObject("http");
-      if (http.getInteger("inFlight") != 0) {
-        throw new AssertionError("requests still in flight at the end of the test: " + http);
-      }
+      awaitStatus(s -> s.getJsonObject("http").getInteger("inFlight") == 0
+          && s.getJsonObject("scopes").getLong("open") == 0
+          && s.getJsonObject("scopes").getJsonObject("outstanding").stream()
+              .allMatch(e -> ((Number) e.getValue()).longValue() == 0));
     } finally {
       server.close().await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }

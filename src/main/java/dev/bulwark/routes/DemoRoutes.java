@@ -1,0 +1,82 @@
+package dev.bulwark.routes;
+
+import dev.bulwark.ApiError;
+import dev.bulwark.RouteModule;
+import dev.bulwark.scope.RequestScope;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The article's leaky routes, written the safe way: every timer, consumer and listener is made through the request's
+ * scope, so it dies with the request however the request ends (answered, client gone, timed out, failed).
+ */
+public final class DemoRoutes implements RouteModule {
+
+  /** The address {@code /demo/event} listens on. */
+  public static final String EVENTS = "demo.events";
+  /** The demo timers tick every 10 ms (API.md). */
+  static final long TICK_MS = 10;
+
+  // Requests of this event loop listening for demo events; the publisher runs only while there are some.
+  private int listeners;
+
+  @Override
+  public void mount(Router router, Context context) {
+    long maxMs = context.config().demo().maxDelay().toMillis();
+    // A module-lifetime publisher: owned by the verticle scope, so it stops with the server, not with a request.
+    context.scope().setPeriodic(TICK_MS, id -> {
+      if (listeners > 0) {
+        context.vertx().eventBus().publish(EVENTS, id);
+      }
+    });
+
+    router.get("/demo/timer").handler(ctx -> {
+      long ms = delayOf(ctx, maxMs);
+      RequestScope scope = RequestScope.of(ctx);
+      int[] ticks = {0};
+      scope.setPeriodic(TICK_MS, id -> ticks[0]++);
+      after(scope, ms, () -> ctx.json(new JsonObject().put("ticks", ticks[0])));
+    });
+
+    router.get("/demo/event").handler(ctx -> {
+      long ms = delayOf(ctx, maxMs);
+      RequestScope scope = RequestScope.of(ctx);
+      int[] received = {0};
+      listeners++;
+      scope.register(() -> listeners--);
+      scope.consumer(EVENTS, msg -> received[0]++);
+      after(scope, ms, () -> ctx.json(new JsonObject().put("received", received[0])));
+    });
+
+    router.get("/demo/slow").handler(ctx -> {
+      long ms = delayOf(ctx, maxMs);
+      after(RequestScope.of(ctx), ms, () -> ctx.json(new JsonObject().put("sleptMs", ms)));
+    });
+  }
+
+  /** Runs {@code answer} after {@code ms} through a scoped timer, or now when {@code ms} is 0. */
+  private static void after(RequestScope scope, long ms, Runnable answer) {
+    if (ms == 0) {
+      answer.run();
+    } else {
+      scope.setTimer(ms, id -> answer.run());
+    }
+  }
+
+  /** The {@code ms} query parameter: absent means 0; not an integer in [0, max] is 400 {@code bad_parameter}. */
+  static long delayOf(RoutingContext ctx, long maxMs) {
+    String raw = ctx.queryParams().get("ms");
+    if (raw == null) {
+      return 0;
+    }
+    long ms = -1;
+    if (!raw.isEmpty() && raw.length() <= 18 && raw.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      ms = Long.parseLong(raw);
+    }
+    if (ms < 0 || ms > maxMs) {
+      throw new ApiError(400, "bad_parameter", "ms must be an integer from 0 to " + maxMs + ".");
+    }
+    return ms;
+  }
+}

@@ -1,0 +1,36 @@
+package dev.bulwark.scope;
+
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The resources and data of one request. Everything it owns is released exactly once, newest first, on whichever comes
+ * first: the response ended, the client went away (connection closed or reset), {@code http.requestTimeout} passed
+ * (503 {@code request_timeout}) or a handler failed. It lives on its request's event loop: use it from there (from
+ * other threads, hop back with {@code ctx.vertx().runOnContext}).
+ *
+ * <pre>{@code
+ * RequestScope scope = RequestScope.of(ctx);
+ * scope.setPeriodic(10, id -> ticks++);            // cancelled when the request ends, however it ends
+ * scope.consumer("prices", msg -> latest = msg.body());
+ * }</pre>
+ */
+public interface RequestScope extends ResourceScope {
+
+  /** The scope of {@code ctx}'s request; fails if no {@link RequestScopeHandler} runs in front of the route. */
+  static RequestScope of(RoutingContext ctx) {
+    RequestScope scope = ctx.get(RequestScopeHandler.CONTEXT_KEY);
+    if (scope == null) {
+      throw new IllegalStateException("no request scope: put a RequestScopeHandler in front of this route");
+    }
+    return scope;
+  }
+
+  /** Keeps per-request data, dropped with the scope. At most {@code scope.maxAttachments} keys. */
+  <T> RequestScope put(String key, T value);
+
+  /** Per-request data put earlier, or null. */
+  <T> T get(String key);
+
+  /** Why the scope was released, or null while the request is in progress. */
+  ReleaseReason releaseReason();
+}

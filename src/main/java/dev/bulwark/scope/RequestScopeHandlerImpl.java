@@ -1,0 +1,99 @@
+package dev.bulwark.scope;
+
+import dev.bulwark.config.ScopeOptions;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import java.util.function.LongSupplier;
+
+final class RequestScopeHandlerImpl implements RequestScopeHandler {
+
+  /** The deadline check runs every tenth of the timeout, kept between these bounds. */
+  private static final long MIN_TICK_MS = 5;
+  private static final long MAX_TICK_MS = 500;
+  private static final int TICKS_PER_TIMEOUT = 10;
+
+  final Vertx vertx;
+  final ScopeOptions options;
+  final ScopeCounters counters;
+  private final long timeoutNanos;
+  private final long tickMs;
+  private final LongSupplier nanoClock;
+  // Confined to this handler's event loop: a list in deadline order (every scope has the same timeout).
+  private RequestScopeImpl head;
+  private RequestScopeImpl tail;
+  private int open;
+  private long tickTimer = -1;
+
+  RequestScopeHandlerImpl(Vertx vertx, ScopeOptions options, ScopeCounters counters, Duration timeout,
+      LongSupplier nanoClock) {
+    this.vertx = vertx;
+    this.options = options;
+    this.counters = counters;
+    this.timeoutNanos = timeout.toNanos();
+    this.tickMs = Math.max(MIN_TICK_MS, Math.min(MAX_TICK_MS, timeout.toMillis() / TICKS_PER_TIMEOUT));
+    this.nanoClock = nanoClock;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    RequestScopeImpl scope = new RequestScopeImpl(this, ctx, nanoClock.getAsLong() + timeoutNanos);
+    ctx.put(CONTEXT_KEY, scope);
+    link(scope);
+    counters.opened();
+    ctx.addEndHandler(scope);
+    ctx.next();
+  }
+
+  @Override
+  public int open() {
+    return open;
+  }
+
+  private void link(RequestScopeImpl scope) {
+    if (tail == null) {
+      head = scope;
+    } else {
+      tail.next = scope;
+      scope.prev = tail;
+    }
+    tail = scope;
+    open++;
+    if (tickTimer < 0) {
+      tickTimer = vertx.setPeriodic(tickMs, id -> tick());
+    }
+  }
+
+  void unlink(RequestScopeImpl scope) {
+    if (scope.prev == null && head != scope) {
+      return; // already unlinked
+    }
+    if (scope.prev == null) {
+      head = scope.next;
+    } else {
+      scope.prev.next = scope.next;
+    }
+    if (scope.next == null) {
+      tail = scope.prev;
+    } else {
+      scope.next.prev = scope.prev;
+    }
+    scope.prev = null;
+    scope.next = null;
+    open--;
+  }
+
+  /** Times out every scope past its deadline; stops ticking when no request is open. */
+  void tick() {
+    long now = nanoClock.getAsLong();
+    while (head != null && head.deadline - now <= 0) {
+      RequestScopeImpl expired = head;
+      unlink(expired);
+      expired.timeout();
+    }
+    if (head == null && tickTimer >= 0) {
+      vertx.cancelTimer(tickTimer);
+      tickTimer = -1;
+    }
+  }
+}

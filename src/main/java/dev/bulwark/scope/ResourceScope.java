@@ -1,0 +1,44 @@
+package dev.bulwark.scope;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.file.AsyncFile;
+import io.vertx.core.file.OpenOptions;
+
+/**
+ * Makes and owns resources that must not outlive their owner: timers, event-bus consumers, listener registrations,
+ * files and any {@link AutoCloseable}. Everything still live when the scope ends is released exactly once, in reverse
+ * order of acquisition; a failing release is logged and counted and never stops the others. Acquiring through a scope
+ * that has ended throws {@link ScopeClosedException} and leaves nothing behind.
+ */
+public interface ResourceScope {
+
+  /** A one-shot timer; it stops counting as live once it has fired. Returns the Vert.x timer id. */
+  long setTimer(long delayMs, Handler<Long> handler);
+
+  /** A periodic timer, cancelled when the scope ends. Returns the Vert.x timer id. */
+  long setPeriodic(long delayMs, Handler<Long> handler);
+
+  /** Cancels a timer this scope made; false if it is not (or no longer) live. */
+  boolean cancelTimer(long timerId);
+
+  /** An event-bus consumer, unregistered when the scope ends. */
+  <T> MessageConsumer<T> consumer(String address, Handler<Message<T>> handler);
+
+  /**
+   * A registration made elsewhere (a listener on an emitter of your own) with the action that undoes it; the action
+   * runs when the scope ends unless {@link Registration#release()} ran it first.
+   */
+  Registration register(Runnable undo);
+
+  /** Opens a file that is closed when the scope ends. Fails with {@link ScopeClosedException} if it has ended. */
+  Future<AsyncFile> openFile(String path, OpenOptions options);
+
+  /** Takes ownership of {@code closeable}: it is closed when the scope ends. Returns it. */
+  <C extends AutoCloseable> C own(C closeable);
+
+  /** True once the scope has released what it owned. */
+  boolean released();
+}

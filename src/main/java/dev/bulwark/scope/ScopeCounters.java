@@ -1,0 +1,162 @@
+package dev.bulwark.scope;
+
+import dev.bulwark.config.ScopeOptions;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The accounting of every scope in one server: scopes opened, resources live by kind, releases by reason, limit
+ * breaches, failed releases and late acquisitions, plus the creation sites of resources the scopes had to release.
+ * Updates are striped adders, cheap from any event loop; readers sum them.
+ */
+public final class ScopeCounters {
+
+  private static final int TOP_SITES = 20;
+
+  private final LongAdder opened = new LongAdder();
+  private final LongAdder[] outstanding = adders(ResourceKind.values().length);
+  private final LongAdder[] verticleOutstanding = adders(ResourceKind.values().length);
+  private final LongAdder[] released = adders(ReleaseReason.values().length);
+  private final LongAdder limitBreaches = new LongAdder();
+  private final LongAdder releaseFailures = new LongAdder();
+  private final LongAdder lateAcquisitions = new LongAdder();
+  private final SiteTracker sites;
+
+  public ScopeCounters(ScopeOptions options) {
+    this.sites = new SiteTracker(options);
+  }
+
+  private static LongAdder[] adders(int n) {
+    LongAdder[] a = new LongAdder[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = new LongAdder();
+    }
+    return a;
+  }
+
+  SiteTracker sites() {
+    return sites;
+  }
+
+  void opened() {
+    opened.increment();
+  }
+
+  void recordOutstanding(ResourceKind kind, int delta, boolean longLived) {
+    (longLived ? verticleOutstanding : outstanding)[kind.ordinal()].add(delta);
+  }
+
+  void recordRelease(ReleaseReason reason) {
+    released[reason.ordinal()].increment();
+  }
+
+  void limitBreached() {
+    limitBreaches.increment();
+  }
+
+  void releaseFailed() {
+    releaseFailures.increment();
+  }
+
+  void lateAcquisition() {
+    lateAcquisitions.increment();
+  }
+
+  /** Request scopes opened and not yet released. */
+  public long open() {
+    long closed = 0;
+    for (ReleaseReason r : ReleaseReason.values()) {
+      if (r != ReleaseReason.UNDEPLOY) {
+        closed += released[r.ordinal()].sum();
+      }
+    }
+    return opened.sum() - closed;
+  }
+
+  /** Live resources of one kind, in every request scope. */
+  public long outstanding(ResourceKind kind) {
+    return outstanding[kind.ordinal()].sum();
+  }
+
+  /** Live resources of one kind held by verticle and route-module scopes. */
+  public long verticleOutstanding(ResourceKind kind) {
+    return verticleOutstanding[kind.ordinal()].sum();
+  }
+
+  /** Live resources of every kind, in every request scope. */
+  public long outstandingTotal() {
+    long total = 0;
+    for (ResourceKind k : ResourceKind.values()) {
+      total += outstanding(k);
+    }
+    return total;
+  }
+
+  public long released(ReleaseReason reason) {
+    return released[reason.ordinal()].sum();
+  }
+
+  public long limitBreaches() {
+    return limitBreaches.sum();
+  }
+
+  public long releaseFailures() {
+    return releaseFailures.sum();
+  }
+
+  public long lateAcquisitions() {
+    return lateAcquisitions.sum();
+  }
+
+  /** The {@code scopes} section of {@code /admin/status}. */
+  public JsonObject toJson() {
+    JsonObject live = new JsonObject();
+    JsonObject verticleLive = new JsonObject();
+    for (ResourceKind k : ResourceKind.values()) {
+      live.put(k.plural(), outstanding(k));
+      verticleLive.put(k.plural(), verticleOutstanding(k));
+    }
+    JsonObject byReason = new JsonObject();
+    for (ReleaseReason r : ReleaseReason.values()) {
+      byReason.put(r.label(), released(r));
+    }
+    return new JsonObject()
+        .put("open", open())
+        .put("opened", opened.sum())
+        .put("outstanding", live)
+        .put("verticleOutstanding", verticleLive)
+        .put("released", byReason)
+        .put("limitBreaches", limitBreaches())
+        .put("releaseFailures", releaseFailures())
+        .put("lateAcquisitions", lateAcquisitions())
+        .put("trackSites", sites.mode())
+        .put("sites", sites.top(TOP_SITES));
+  }
+
+  /** Registers the scope meters: gauges read the adders when scraped, nothing is recorded twice. */
+  public void bindTo(MeterRegistry registry) {
+    Gauge.builder("bulwark.scope.open", this, ScopeCounters::open)
+        .description("Request scopes open now").register(registry);
+    for (ResourceKind k : ResourceKind.values()) {
+      Gauge.builder("bulwark.scope.outstanding", this, c -> c.outstanding(k))
+          .tag("kind", k.plural()).tag("owner", "request")
+          .description("Live resources owned by scopes").register(registry);
+      Gauge.builder("bulwark.scope.outstanding", this, c -> c.verticleOutstanding(k))
+          .tag("kind", k.plural()).tag("owner", "verticle")
+          .description("Live resources owned by scopes").register(registry);
+    }
+    for (ReleaseReason r : ReleaseReason.values()) {
+      FunctionCounter.builder("bulwark.scope.released", this, c -> c.released(r))
+          .tag("reason", r.label()).description("Scopes released, by reason").register(registry);
+    }
+    FunctionCounter.builder("bulwark.scope.limit.breaches", this, ScopeCounters::limitBreaches)
+        .description("Requests failed with scope_limit").register(registry);
+    FunctionCounter.builder("bulwark.scope.release.failures", this, ScopeCounters::releaseFailures)
+        .description("Resources whose release failed (the others were still released)").register(registry);
+    FunctionCounter.builder("bulwark.scope.late.acquisitions", this, ScopeCounters::lateAcquisitions)
+        .description("Resources asked of a scope already released, refused at once").register(registry);
+  }
+}

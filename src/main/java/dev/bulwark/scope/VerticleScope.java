@@ -1,0 +1,30 @@
+package dev.bulwark.scope;
+
+import dev.bulwark.config.ScopeOptions;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
+
+/**
+ * A scope for resources that belong to a verticle or a {@link dev.bulwark.RouteModule} rather than to one request:
+ * everything it owns is released when the verticle is undeployed (including at shutdown), or on {@link #close()}.
+ * Safe to use from any thread; it holds at most {@code scope.maxVerticleResources} live resources.
+ */
+public interface VerticleScope extends ResourceScope {
+
+  /**
+   * A scope tied to the calling verticle's context: released when that verticle is undeployed. Outside a verticle it
+   * is released only by {@link #close()}.
+   */
+  static VerticleScope create(Vertx vertx, ScopeOptions options, ScopeCounters counters) {
+    VerticleScopeImpl scope = new VerticleScopeImpl(vertx, options, counters);
+    Context context = Vertx.currentContext();
+    if (context instanceof ContextInternal internal && internal.deployment() != null) {
+      internal.addCloseHook(scope);
+    }
+    return scope;
+  }
+
+  /** Releases everything now, once; later acquisitions throw {@link ScopeClosedException}. */
+  void close();
+}

@@ -1,0 +1,123 @@
+package dev.bulwark.scope;
+
+import dev.bulwark.config.ScopeOptions;
+import io.vertx.core.Completable;
+import io.vertx.core.Closeable;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.file.AsyncFile;
+import io.vertx.core.file.OpenOptions;
+
+/** A long-lived scope; every entry point is synchronized, since a verticle's resources may come from any thread. */
+final class VerticleScopeImpl extends AbstractScope implements VerticleScope, Closeable {
+
+  private final ScopeOptions options;
+
+  VerticleScopeImpl(Vertx vertx, ScopeOptions options, ScopeCounters counters) {
+    super(vertx, counters, counters.sites());
+    this.options = options;
+  }
+
+  @Override
+  void checkAccess() {
+    // Any thread: the synchronized entry points below serialize access.
+  }
+
+  @Override
+  int held(ResourceKind kind) {
+    return size();
+  }
+
+  @Override
+  int limit(ResourceKind kind) {
+    return options.maxVerticleResources();
+  }
+
+  @Override
+  RuntimeException limitExceeded(ResourceKind kind, int limit) {
+    return new IllegalStateException("a verticle scope holds at most " + limit + " resources "
+        + "(scope.maxVerticleResources); is a per-request resource being put in a verticle scope?");
+  }
+
+  @Override
+  boolean longLived() {
+    return true;
+  }
+
+  @Override
+  String owner() {
+    return "a verticle scope";
+  }
+
+  @Override
+  public synchronized long setTimer(long delayMs, Handler<Long> handler) {
+    return super.setTimer(delayMs, handler);
+  }
+
+  @Override
+  public synchronized long setPeriodic(long delayMs, Handler<Long> handler) {
+    return super.setPeriodic(delayMs, handler);
+  }
+
+  @Override
+  public synchronized boolean cancelTimer(long timerId) {
+    return super.cancelTimer(timerId);
+  }
+
+  @Override
+  public synchronized <T> MessageConsumer<T> consumer(String address, Handler<Message<T>> handler) {
+    return super.consumer(address, handler);
+  }
+
+  @Override
+  public synchronized Registration register(Runnable undo) {
+    return super.register(undo);
+  }
+
+  @Override
+  public Future<AsyncFile> openFile(String path, OpenOptions options) {
+    synchronized (this) {
+      if (released()) {
+        return super.openFile(path, options);
+      }
+    }
+    return vertx.fileSystem().open(path, options).map(file -> {
+      synchronized (this) {
+        return super.own(new FileCloser(file)).file;
+      }
+    });
+  }
+
+  @Override
+  public synchronized <C extends AutoCloseable> C own(C closeable) {
+    return super.own(closeable);
+  }
+
+  @Override
+  synchronized boolean forget(Resource r) {
+    return super.forget(r);
+  }
+
+  @Override
+  public synchronized void close() {
+    releaseAll(ReleaseReason.UNDEPLOY);
+  }
+
+  /** Undeploy: Vert.x runs the context's close hooks. */
+  @Override
+  public void close(Completable<Void> completion) {
+    close();
+    completion.succeed();
+  }
+
+  /** Files opened off the scope's lock are owned as closeables once open. */
+  private record FileCloser(AsyncFile file) implements AutoCloseable {
+    @Override
+    public void close() {
+      file.close();
+    }
+  }
+}

@@ -1,0 +1,237 @@
+package dev.bulwark.scope;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.bulwark.testing.RawHttp;
+import dev.bulwark.testing.TestServer;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every way a request can end releases everything its scope owns, exactly once: each test takes real timers,
+ * consumers, listeners, closeables and files through a real request, ends it one way, then checks the live count is
+ * back to zero, each timer is really cancelled and each consumer really unregistered.
+ */
+class RequestScopeTest {
+
+  private static final String ALL = "timers=4&consumers=3&listeners=2&closeables=3&files=2";
+  private static TestServer server;
+  private static Probe probe;
+  private static Vertx vertx;
+
+  @BeforeAll
+  static void start() throws Exception {
+    probe = new Probe(Files.createTempDirectory("bulwark-probe"));
+    server = TestServer.start(new JsonObject()
+            .put("http", new JsonObject().put("requestTimeout", "300ms").put("instances", 2))
+            .put("scope", new JsonObject().put("maxTimers", 6).put("maxConsumers", 6).put("maxResources", 8)
+                .put("trackSites", "all")),
+        () -> List.of(probe));
+    vertx = server.server().vertx();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    server.close();
+  }
+
+  @BeforeEach
+  void forgetEarlierRequests() {
+    probe.timerIds.clear();
+    probe.addresses.clear();
+    probe.closeables.clear();
+    probe.listenersUndone.set(0);
+    probe.lateFailures.clear();
+  }
+
+  @Test
+  void releasesEverythingWhenTheResponseEnds() throws Exception {
+    long before = released("end");
+    HttpResponse<String> r = server.get("/probe?answer=end&" + ALL);
+    assertThat(r.body()).isEqualTo("ok");
+    assertAllReleased("end", before);
+  }
+
+  @Test
+  void releasesTimersWhenClientHangsUpBeforeTheAnswer() throws Exception {
+    long before = released("client_close");
+    try (Socket socket = send("/probe?answer=never&" + ALL)) {
+      awaitHeld();
+    }
+    assertAllReleased("client_close", before);
+  }
+
+  @Test
+  void releasesEverythingWhenTheClientResetsTheConnection() throws Exception {
+    long before = released("client_close");
+    Socket socket = send("/probe?answer=never&" + ALL);
+    awaitHeld();
+    socket.setSoLinger(true, 0); // close with RST, not FIN
+    socket.close();
+    assertAllReleased("client_close", before);
+  }
+
+  @Test
+  void releasesEverythingAndAnswers503WhenTheRequestTimesOut() throws Exception {
+    long before = released("timeout");
+    HttpResponse<String> r = server.get("/probe?answer=never&" + ALL);
+    assertThat(r.statusCode()).isEqualTo(503);
+    assertThat(r.headers().firstValue("retry-after")).isPresent();
+    assertThat(new JsonObject(r.body()).getString("error")).isEqualTo("request_timeout");
+    assertAllReleased("timeout", before);
+  }
+
+  @Test
+  void cutsAStartedResponseThatTimesOut() throws Exception {
+    long before = released("timeout");
+    String answer = RawHttp.exchange(server.port(), "GET /probe?answer=head&" + ALL + " HTTP/1.1\r\nHost: x\r\n\r\n",
+        false);
+    assertThat(answer).startsWith("HTTP/1.1 200").contains("partial").doesNotContain("request_timeout");
+    assertAllReleased("timeout", before);
+  }
+
+  @Test
+  void releasesEverythingWhenTheHandlerThrowsAfterAcquiring() throws Exception {
+    long before = released("failure");
+    HttpResponse<String> r = server.get("/probe?answer=throw&" + ALL);
+    assertThat(r.statusCode()).isEqualTo(500);
+    assertThat(new JsonObject(r.body()).getString("error")).isEqualTo("internal_error");
+    assertAllReleased("failure", before);
+  }
+
+  @Test
+  void refusesAndReleasesAtOnceWhatIsAcquiredAfterTheRequestEnded() throws Exception {
+    long lateBefore = scopes().getLong("lateAcquisitions");
+    server.get("/probe?answer=late&timers=1");
+    server.awaitStatus(s -> s.getJsonObject("scopes").getLong("lateAcquisitions") == lateBefore + 3);
+    assertThat(probe.lateFailures).hasSize(3).allSatisfy(e -> assertThat(e).hasMessageContaining("already released"));
+    Probe.Tracked late = probe.closeables.get(0);
+    assertThat(late.closes).hasValue(1);
+    assertNoConsumer("probe.late");
+    assertOutstandingZero();
+  }
+
+  @Test
+  void failsWithScopeLimitAndReleasesEverythingPastTheLimit() throws Exception {
+    long breaches = scopes().getLong("limitBreaches");
+    HttpResponse<String> r = server.get("/probe?answer=end&closeables=2&consumers=1&timers=7");
+    assertThat(r.statusCode()).isEqualTo(500);
+    JsonObject body = new JsonObject(r.body());
+    assertThat(body.getString("error")).isEqualTo("scope_limit");
+    assertThat(body.getString("message")).contains("scope.maxTimers");
+    assertThat(scopes().getLong("limitBreaches")).isEqualTo(breaches + 1);
+    assertThat(probe.timerIds).hasSize(6);
+    assertTimersGone();
+    assertThat(probe.closeables).allSatisfy(c -> assertThat(c.closes).hasValue(1));
+    probe.addresses.forEach(RequestScopeTest::assertNoConsumer);
+    assertOutstandingZero();
+  }
+
+  @Test
+  void aFailingReleaseIsCountedAndTheRestAreStillReleased() throws Exception {
+    long failures = scopes().getLong("releaseFailures");
+    server.get("/probe?answer=end&closeables=3&failFirst=1&timers=2");
+    server.awaitStatus(s -> s.getJsonObject("scopes").getLong("releaseFailures") == failures + 1);
+    assertThat(probe.closeables).allSatisfy(c -> assertThat(c.closes).hasValue(1));
+    assertTimersGone();
+    assertOutstandingZero();
+  }
+
+  @Test
+  void releasesInReverseOrderOfAcquisition() throws Exception {
+    server.get("/probe?answer=end&closeables=3");
+    server.awaitStatus(s -> probe.closeables.stream().allMatch(c -> c.closedAt > 0));
+    assertThat(probe.closeables.get(0).closedAt).isGreaterThan(probe.closeables.get(1).closedAt);
+    assertThat(probe.closeables.get(1).closedAt).isGreaterThan(probe.closeables.get(2).closedAt);
+  }
+
+  @Test
+  void namesTheSiteOfResourcesTheScopeHadToReleaseAndLogsItOnce() throws Exception {
+    Logger logger = (Logger) LoggerFactory.getLogger(SiteTracker.class);
+    ListAppender<ILoggingEvent> captured = new ListAppender<>();
+    captured.start();
+    logger.addAppender(captured);
+    try {
+      server.get("/probe?answer=end&listeners=1");
+      server.get("/probe?answer=end&listeners=1");
+      assertOutstandingZero();
+    } finally {
+      logger.detachAppender(captured);
+    }
+    JsonObject site = scopes().getJsonArray("sites").stream().map(JsonObject.class::cast)
+        .filter(s -> s.getString("kind").equals("listeners")).findFirst().orElseThrow();
+    assertThat(site.getString("site")).startsWith("dev.bulwark.scope.Probe.").contains("Probe.java:");
+    assertThat(site.getLong("releasedByScope")).isGreaterThanOrEqualTo(2);
+    assertThat(captured.list).filteredOn(e -> e.getLevel() == Level.WARN)
+        .filteredOn(e -> e.getFormattedMessage().contains(site.getString("site"))).hasSizeLessThanOrEqualTo(1);
+  }
+
+  // --- helpers ---------------------------------------------------------------------------------------------------
+
+  private void assertAllReleased(String reason, long before) throws Exception {
+    server.awaitStatus(s -> s.getJsonObject("scopes").getJsonObject("released").getLong(reason) > before);
+    assertOutstandingZero();
+    assertThat(probe.timerIds).hasSize(4);
+    assertTimersGone();
+    assertThat(probe.addresses).hasSize(3);
+    probe.addresses.forEach(RequestScopeTest::assertNoConsumer);
+    assertThat(probe.listenersUndone).hasValue(2);
+    assertThat(probe.closeables).hasSize(3).allSatisfy(c -> assertThat(c.closes).hasValue(1));
+  }
+
+  private static void assertOutstandingZero() throws Exception {
+    server.awaitStatus(s -> s.getJsonObject("scopes").getJsonObject("outstanding").stream()
+        .allMatch(e -> ((Number) e.getValue()).longValue() == 0) && s.getJsonObject("scopes").getLong("open") == 0);
+  }
+
+  private static void assertTimersGone() {
+    // Vert.x answers false for a timer that no longer exists: the scope cancelled it.
+    probe.timerIds.forEach(id -> assertThat(vertx.cancelTimer(id)).as("timer %d still scheduled", id).isFalse());
+  }
+
+  private static void assertNoConsumer(String address) {
+    Throwable failure = vertx.eventBus().request(address, "anyone?").transform(ar -> io.vertx.core.Future
+        .succeededFuture(ar.cause())).await();
+    assertThat(failure).as("consumer on %s still registered", address).isInstanceOf(ReplyException.class);
+    assertThat(((ReplyException) failure).failureType()).isEqualTo(ReplyFailure.NO_HANDLERS);
+  }
+
+  private static void awaitHeld() throws Exception {
+    server.awaitStatus(s -> s.getJsonObject("scopes").getJsonObject("outstanding").getLong("closeables") == 3);
+  }
+
+  private static Socket send(String path) throws Exception {
+    Socket socket = new Socket();
+    socket.connect(new InetSocketAddress("127.0.0.1", server.port()));
+    OutputStream out = socket.getOutputStream();
+    out.write(("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+    return socket;
+  }
+
+  private static JsonObject scopes() throws Exception {
+    return server.status().getJsonObject("scopes");
+  }
+
+  private static long released(String reason) throws Exception {
+    return scopes().getJsonObject("released").getLong(reason);
+  }
+}
