@@ -5,17 +5,38 @@ import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Records {@code http_server_requests_seconds} per method, route template and status when a request ends, however it
- * ends ({@code status="closed"} when the client went away first). Meters are resolved once per route and status and
- * then reused, so the hot path does a clock read and an identity lookup. Route labels are templates such as
- * {@code /cache/:name/:key}, never raw paths; requests no route matched are labelled {@code none}. One handler serves
- * one event loop: it is not thread-safe.
+ * Records {@code http_server_requests_seconds} (count and sum) per method, route template and status when a request
+ * ends, however it ends ({@code status="closed"} when the client went away first). Route labels are templates such as
+ * {@code /cache/:name/:key}, never raw paths; requests no route matched are labelled {@code none}. Each event loop
+ * counts into its own cells with plain stores, and the meter sums the cells when scraped, so the hot path has no
+ * contended atomics. Create one {@link RequestMeters} per server and one handler per event loop.
  */
 public interface RequestMetricsHandler extends Handler<RoutingContext> {
 
   String METER_NAME = "http.server.requests";
 
-  static RequestMetricsHandler create(MeterRegistry registry) {
-    return new RequestMetricsHandlerImpl(registry);
+  static RequestMetricsHandler create(RequestMeters meters) {
+    return new RequestMetricsHandlerImpl(meters);
+  }
+
+  /** The meters of one server: shared by its event loops' handlers. */
+  final class RequestMeters {
+    final RequestCells cells;
+    private final int eventLoops;
+    private final java.util.concurrent.atomic.AtomicInteger handed = new java.util.concurrent.atomic.AtomicInteger();
+
+    public RequestMeters(MeterRegistry registry, int eventLoops) {
+      this.cells = new RequestCells(registry, eventLoops);
+      this.eventLoops = eventLoops;
+    }
+
+    /** The slot of the next event loop's handler; one per event loop. */
+    int nextLoop() {
+      int loop = handed.getAndIncrement();
+      if (loop >= eventLoops) {
+        throw new IllegalStateException("more request-metrics handlers than the " + eventLoops + " event loops");
+      }
+      return loop;
+    }
   }
 }

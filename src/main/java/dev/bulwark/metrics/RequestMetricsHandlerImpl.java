@@ -1,14 +1,12 @@
 package dev.bulwark.metrics;
 
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 final class RequestMetricsHandlerImpl implements RequestMetricsHandler {
 
@@ -19,13 +17,16 @@ final class RequestMetricsHandlerImpl implements RequestMetricsHandler {
   private static final String CLOSED = "closed";
   private static final String NO_ROUTE = "none";
 
-  private final MeterRegistry registry;
-  private final Map<Route, RouteMeters> byRoute = new IdentityHashMap<>();
-  private final RouteMeters unrouted;
+  private final RequestCells cells;
+  private final int loop;
+  // Confined to this handler's event loop.
+  private final Map<Route, RouteSeries> byRoute = new IdentityHashMap<>();
+  private final RouteSeries unrouted;
 
-  RequestMetricsHandlerImpl(MeterRegistry registry) {
-    this.registry = registry;
-    this.unrouted = new RouteMeters(NO_ROUTE);
+  RequestMetricsHandlerImpl(RequestMeters meters) {
+    this.cells = meters.cells;
+    this.loop = meters.nextLoop();
+    this.unrouted = new RouteSeries(NO_ROUTE);
   }
 
   @Override
@@ -38,20 +39,19 @@ final class RequestMetricsHandlerImpl implements RequestMetricsHandler {
   private void record(RoutingContext ctx, long start, boolean ended) {
     long elapsed = System.nanoTime() - start;
     int status = ended ? ctx.response().getStatusCode() : 0;
-    int method = methodIndex(ctx.request().method());
-    metersFor(ctx.currentRoute()).timer(method, status).record(elapsed, TimeUnit.NANOSECONDS);
+    seriesFor(ctx.currentRoute()).series(methodIndex(ctx.request().method()), status).record(loop, elapsed);
   }
 
-  private RouteMeters metersFor(Route route) {
+  private RouteSeries seriesFor(Route route) {
     if (route == null || (route.getPath() == null && !route.isRegexPath())) {
       return unrouted;
     }
-    RouteMeters meters = byRoute.get(route);
-    if (meters == null) {
-      meters = new RouteMeters(route.getPath() != null ? route.getPath() : route.getName());
-      byRoute.put(route, meters);
+    RouteSeries series = byRoute.get(route);
+    if (series == null) {
+      series = new RouteSeries(route.getPath() != null ? route.getPath() : route.getName());
+      byRoute.put(route, series);
     }
-    return meters;
+    return series;
   }
 
   private static int methodIndex(HttpMethod method) {
@@ -63,36 +63,33 @@ final class RequestMetricsHandlerImpl implements RequestMetricsHandler {
     return METHODS.size();
   }
 
-  /** The timers of one route, found by a short linear scan over (method, status) keys: a route sees few of them. */
-  private final class RouteMeters {
+  /** The series of one route, found by a short linear scan over (method, status) keys: a route sees few of them. */
+  private final class RouteSeries {
     private final String route;
     private int[] keys = new int[4];
-    private Timer[] timers = new Timer[4];
+    private RequestCells.Series[] series = new RequestCells.Series[4];
     private int size;
 
-    RouteMeters(String route) {
+    RouteSeries(String route) {
       this.route = route;
     }
 
-    Timer timer(int method, int status) {
+    RequestCells.Series series(int method, int status) {
       int key = method * 1000 + status;
       for (int i = 0; i < size; i++) {
         if (keys[i] == key) {
-          return timers[i];
+          return series[i];
         }
       }
-      Timer timer = Timer.builder(METER_NAME)
-          .tag("method", method < METHODS.size() ? METHODS.get(method).name() : OTHER)
-          .tag("route", route)
-          .tag("status", status == 0 ? CLOSED : Integer.toString(status))
-          .register(registry);
+      RequestCells.Series found = cells.series(method < METHODS.size() ? METHODS.get(method).name() : OTHER, route,
+          status == 0 ? CLOSED : Integer.toString(status));
       if (size == keys.length) {
-        keys = java.util.Arrays.copyOf(keys, size * 2);
-        timers = java.util.Arrays.copyOf(timers, size * 2);
+        keys = Arrays.copyOf(keys, size * 2);
+        series = Arrays.copyOf(series, size * 2);
       }
       keys[size] = key;
-      timers[size++] = timer;
-      return timer;
+      series[size++] = found;
+      return found;
     }
   }
 }

@@ -51,6 +51,9 @@ abstract class AbstractScope implements ResourceScope {
   /** Who owns this scope, for log lines: {@code GET /demo/timer}. */
   abstract String owner();
 
+  /** Counts one release of this scope. */
+  abstract void countRelease(ReleaseReason why);
+
   /** Drops whatever the subclass holds besides resources; runs once, after the resources are released. */
   void afterRelease() {
   }
@@ -216,7 +219,7 @@ abstract class AbstractScope implements ResourceScope {
       undo(r);
     }
     size = 0;
-    counters.recordRelease(why);
+    countRelease(why);
     afterRelease();
   }
 

@@ -4,6 +4,7 @@ import dev.bulwark.config.ScopeOptions;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 final class RequestScopeHandlerImpl implements RequestScopeHandler {
@@ -16,14 +17,18 @@ final class RequestScopeHandlerImpl implements RequestScopeHandler {
   final Vertx vertx;
   final ScopeOptions options;
   final ScopeCounters counters;
+  final LoopCounters loopCounters;
   private final long timeoutNanos;
   private final long tickMs;
+  private final long tickNanos;
   private final LongSupplier nanoClock;
   // Confined to this handler's event loop: a list in deadline order (every scope has the same timeout).
   private RequestScopeImpl head;
   private RequestScopeImpl tail;
   private int open;
   private long tickTimer = -1;
+  // The clock as of the last tick: deadlines need no clock read per request, only tick precision.
+  private long now;
 
   RequestScopeHandlerImpl(Vertx vertx, ScopeOptions options, ScopeCounters counters, Duration timeout,
       LongSupplier nanoClock) {
@@ -32,15 +37,23 @@ final class RequestScopeHandlerImpl implements RequestScopeHandler {
     this.counters = counters;
     this.timeoutNanos = timeout.toNanos();
     this.tickMs = Math.max(MIN_TICK_MS, Math.min(MAX_TICK_MS, timeout.toMillis() / TICKS_PER_TIMEOUT));
+    this.tickNanos = TimeUnit.MILLISECONDS.toNanos(tickMs);
     this.nanoClock = nanoClock;
+    this.loopCounters = counters.newLoop();
   }
 
   @Override
   public void handle(RoutingContext ctx) {
-    RequestScopeImpl scope = new RequestScopeImpl(this, ctx, nanoClock.getAsLong() + timeoutNanos);
+    if (tickTimer < 0) {
+      // Idle until now: read the clock and start ticking; while busy, the tick keeps `now` fresh.
+      now = nanoClock.getAsLong();
+      tickTimer = vertx.setPeriodic(tickMs, id -> tick());
+    }
+    // Rounded up by one tick, so a request never times out early however stale `now` is.
+    RequestScopeImpl scope = new RequestScopeImpl(this, ctx, now + timeoutNanos + tickNanos);
     ctx.put(CONTEXT_KEY, scope);
     link(scope);
-    counters.opened();
+    loopCounters.opened();
     ctx.addEndHandler(scope);
     ctx.next();
   }
@@ -59,9 +72,6 @@ final class RequestScopeHandlerImpl implements RequestScopeHandler {
     }
     tail = scope;
     open++;
-    if (tickTimer < 0) {
-      tickTimer = vertx.setPeriodic(tickMs, id -> tick());
-    }
   }
 
   void unlink(RequestScopeImpl scope) {
@@ -85,7 +95,7 @@ final class RequestScopeHandlerImpl implements RequestScopeHandler {
 
   /** Times out every scope past its deadline; stops ticking when no request is open. */
   void tick() {
-    long now = nanoClock.getAsLong();
+    now = nanoClock.getAsLong();
     while (head != null && head.deadline - now <= 0) {
       RequestScopeImpl expired = head;
       unlink(expired);

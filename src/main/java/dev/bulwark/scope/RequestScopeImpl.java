@@ -98,6 +98,11 @@ final class RequestScopeImpl extends AbstractScope implements RequestScope, Hand
   }
 
   @Override
+  void countRelease(ReleaseReason why) {
+    owner.loopCounters.released(why);
+  }
+
+  @Override
   boolean longLived() {
     return false;
   }

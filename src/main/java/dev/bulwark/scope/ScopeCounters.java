@@ -5,18 +5,20 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The accounting of every scope in one server: scopes opened, resources live by kind, releases by reason, limit
  * breaches, failed releases and late acquisitions, plus the creation sites of resources the scopes had to release.
- * Updates are striped adders, cheap from any event loop; readers sum them.
+ * Per-request counts live in one {@link LoopCounters} per event loop; rarer events use striped adders; readers sum.
  */
 public final class ScopeCounters {
 
   private static final int TOP_SITES = 20;
 
-  private final LongAdder opened = new LongAdder();
+  private final List<LoopCounters> loops = new CopyOnWriteArrayList<>();
   private final LongAdder[] outstanding = adders(ResourceKind.values().length);
   private final LongAdder[] verticleOutstanding = adders(ResourceKind.values().length);
   private final LongAdder[] released = adders(ReleaseReason.values().length);
@@ -41,8 +43,19 @@ public final class ScopeCounters {
     return sites;
   }
 
-  void opened() {
-    opened.increment();
+  /** Counts for one more event loop's request scopes. */
+  LoopCounters newLoop() {
+    LoopCounters loop = new LoopCounters();
+    loops.add(loop);
+    return loop;
+  }
+
+  private long opened() {
+    long total = 0;
+    for (LoopCounters loop : loops) {
+      total += loop.openedCount();
+    }
+    return total;
   }
 
   void recordOutstanding(ResourceKind kind, int delta, boolean longLived) {
@@ -68,12 +81,12 @@ public final class ScopeCounters {
   /** Request scopes opened and not yet released. */
   public long open() {
     long closed = 0;
-    for (ReleaseReason r : ReleaseReason.values()) {
-      if (r != ReleaseReason.UNDEPLOY) {
-        closed += released[r.ordinal()].sum();
+    for (LoopCounters loop : loops) {
+      for (ReleaseReason r : ReleaseReason.values()) {
+        closed += loop.releasedCount(r);
       }
     }
-    return opened.sum() - closed;
+    return opened() - closed;
   }
 
   /** Live resources of one kind, in every request scope. */
@@ -95,8 +108,13 @@ public final class ScopeCounters {
     return total;
   }
 
+  /** Scopes released for {@code reason}: request scopes on every event loop, plus verticle scopes. */
   public long released(ReleaseReason reason) {
-    return released[reason.ordinal()].sum();
+    long total = released[reason.ordinal()].sum();
+    for (LoopCounters loop : loops) {
+      total += loop.releasedCount(reason);
+    }
+    return total;
   }
 
   public long limitBreaches() {
@@ -125,7 +143,7 @@ public final class ScopeCounters {
     }
     return new JsonObject()
         .put("open", open())
-        .put("opened", opened.sum())
+        .put("opened", opened())
         .put("outstanding", live)
         .put("verticleOutstanding", verticleLive)
         .put("released", byReason)

@@ -43,6 +43,11 @@ final class VerticleScopeImpl extends AbstractScope implements VerticleScope, Cl
   }
 
   @Override
+  void countRelease(ReleaseReason why) {
+    counters.recordRelease(why);
+  }
+
+  @Override
   boolean longLived() {
     return true;
   }

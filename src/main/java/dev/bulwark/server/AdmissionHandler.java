@@ -6,7 +6,8 @@ import io.vertx.ext.web.RoutingContext;
 /**
  * The first guard: bounds the requests in progress on one event loop. Past the bound a request is answered 503
  * {@code overloaded} before any of its body is read, so a flood queues nothing in memory. The count is released when
- * the request ends, however it ends (response sent, connection reset, failure).
+ * the request ends, however it ends (response sent, connection reset, failure). One handler serves one event loop:
+ * it counts with plain stores, so it must only ever run there.
  */
 public interface AdmissionHandler extends Handler<RoutingContext> {
 

@@ -4,19 +4,33 @@ import dev.bulwark.ApiError;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 final class AdmissionHandlerImpl implements AdmissionHandler {
 
   private static final ApiError OVERLOADED =
       new ApiError(503, "overloaded", "The server is at its limit of requests in progress; retry later.");
+  private static final VarHandle IN_FLIGHT;
+  private static final VarHandle REJECTED;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      IN_FLIGHT = lookup.findVarHandle(AdmissionHandlerImpl.class, "inFlight", int.class);
+      REJECTED = lookup.findVarHandle(AdmissionHandlerImpl.class, "rejected", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   private final int maxInFlight;
-  // Written only by this handler's event loop; atomics so that status readers on other threads see fresh values.
-  private final AtomicInteger inFlight = new AtomicInteger();
-  private final AtomicLong rejected = new AtomicLong();
-  private final Handler<AsyncResult<Void>> release = ar -> inFlight.decrementAndGet();
+  // Written only by this handler's event loop, with opaque stores (no fence, no CAS); read by status and metrics.
+  @SuppressWarnings("unused")
+  private int inFlight;
+  @SuppressWarnings("unused")
+  private long rejected;
+  private final Handler<AsyncResult<Void>> release = ar -> addInFlight(-1);
 
   AdmissionHandlerImpl(int maxInFlight) {
     if (maxInFlight < 1) {
@@ -27,23 +41,27 @@ final class AdmissionHandlerImpl implements AdmissionHandler {
 
   @Override
   public void handle(RoutingContext ctx) {
-    if (inFlight.get() >= maxInFlight) {
-      rejected.incrementAndGet();
+    if (inFlight() >= maxInFlight) {
+      REJECTED.setOpaque(this, rejected() + 1);
       ctx.fail(OVERLOADED);
       return;
     }
-    inFlight.incrementAndGet();
+    addInFlight(1);
     ctx.addEndHandler(release);
     ctx.next();
   }
 
+  private void addInFlight(int delta) {
+    IN_FLIGHT.setOpaque(this, inFlight() + delta);
+  }
+
   @Override
   public int inFlight() {
-    return inFlight.get();
+    return (int) IN_FLIGHT.getOpaque(this);
   }
 
   @Override
   public long rejected() {
-    return rejected.get();
+    return (long) REJECTED.getOpaque(this);
   }
 }

@@ -6,6 +6,7 @@ import dev.bulwark.admin.AdminToken;
 import dev.bulwark.config.BulwarkConfig;
 import dev.bulwark.memory.MemorySnapshot;
 import dev.bulwark.metrics.Metrics;
+import dev.bulwark.metrics.RequestMetricsHandler.RequestMeters;
 import dev.bulwark.routes.BuiltInRoutes;
 import dev.bulwark.scope.ScopeCounters;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -79,7 +80,7 @@ public final class BulwarkServer {
     status.section("scopes", scopes::toJson);
     registerMeters(admissions);
     scopes.bindTo(metrics.registry());
-    ServerParts parts = new ServerParts(metrics, status, scopes);
+    ServerParts parts = new ServerParts(metrics, new RequestMeters(metrics.registry(), instances), status, scopes);
     Iterator<AdmissionHandler> nextAdmission = admissions.iterator();
     Supplier<List<RouteModule>> modules = () -> {
       List<RouteModule> all = new ArrayList<>(BuiltInRoutes.create());

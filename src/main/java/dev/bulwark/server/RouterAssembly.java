@@ -32,16 +32,18 @@ final class RouterAssembly {
     Router router = Router.router(vertx);
     ErrorHandler errors = ErrorHandler.create(config.http().retryAfter());
 
-    if (parts.metrics().enabled()) {
-      router.route().handler(RequestMetricsHandler.create(parts.metrics().registry()));
-    }
+    // One route carries the whole chain: vertx-web then steps from handler to handler without matching a route
+    // again for each guard, which measurably matters at 80k req/s.
+    Route guards = router.route();
     if (config.logging().accessLog()) {
-      router.route().handler(LoggerHandler.create());
+      guards.handler(LoggerHandler.create()); // a vertx-web platform handler: it must come first on its route
     }
-    router.route().handler(admission);
-    router.route().handler(RequestScopeHandler.create(vertx, config.scope(), parts.scopes(),
-        config.http().requestTimeout()));
-    router.route().handler(BodyLimitHandler.create(config.http().maxBodySize()));
+    if (parts.metrics().enabled()) {
+      guards.handler(RequestMetricsHandler.create(parts.requestMeters()));
+    }
+    guards.handler(admission)
+        .handler(RequestScopeHandler.create(vertx, config.scope(), parts.scopes(), config.http().requestTimeout()))
+        .handler(BodyLimitHandler.create(config.http().maxBodySize()));
 
     if (parts.metrics().enabled()) {
       router.get(config.metrics().path()).handler(parts.metrics().scrapeHandler());
