@@ -27,9 +27,9 @@ run_scenario() {
     ratios+="$ratio"$'\n'; brps+="$b_rps"$'\n'; rrps+="$r_rps"$'\n'
   done
   local med_ratio med_b med_r
-  med_ratio=$(printf '%s' "$ratios" | median)
-  med_b=$(printf '%s' "$brps" | median)
-  med_r=$(printf '%s' "$rrps" | median)
+  med_ratio=$(printf '%s' "$ratios" | median | xargs printf '%.3f')
+  med_b=$(printf '%s' "$brps" | median | xargs printf '%.0f')
+  med_r=$(printf '%s' "$rrps" | median | xargs printf '%.0f')
 
   echo "# overhead: Bulwark GET /hello vs bare vertx-web"
   echo

@@ -1,6 +1,6 @@
 # scope-soak: a million requests over the scoped demo routes, a quarter of the slow ones aborted by the client; then
 # no resource may be left and old gen after a full GC must be where warm-up left it.
-# Knobs (env): TOTAL (1000000), WARMUP_REQUESTS (50000), CONCURRENCY (256), JVM_FLAGS.
+# Knobs (env): TOTAL (1000000), WARMUP_REQUESTS (50000), CONCURRENCY (512), JVM_FLAGS.
 ensure_soak_client() {
   mkdir -p "$WORK/classes"
   if [ ! -f "$WORK/classes/SoakClient.class" ] || [ "$BENCH_DIR/load/SoakClient.java" -nt "$WORK/classes/SoakClient.class" ]; then
@@ -28,7 +28,7 @@ await_quiet() {
 
 run_scenario() {
   ensure_soak_client
-  local total=${TOTAL:-1000000} warm=${WARMUP_REQUESTS:-50000} conc=${CONCURRENCY:-256} port=18085
+  local total=${TOTAL:-1000000} warm=${WARMUP_REQUESTS:-50000} conc=${CONCURRENCY:-512} port=18085
   SOAK_ADMIN=19095
   SOAK_TOKEN="bench-soak-token-$(date +%s%N)"
   export BULWARK_ADMIN_TOKEN=$SOAK_TOKEN
