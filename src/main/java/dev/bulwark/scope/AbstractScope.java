@@ -104,11 +104,13 @@ abstract class AbstractScope implements ResourceScope {
     if (reason != null) {
       return Future.failedFuture(lateAcquisition("a file"));
     }
-    return vertx.fileSystem().open(path, options).map(file -> {
-      // The request may have ended while the file was opening: then it is closed at once.
-      admit(ResourceKind.FILE, file, "a file", file::close);
-      return file;
-    });
+    return vertx.fileSystem().open(path, options).map(this::adoptFile);
+  }
+
+  /** Owns a file that has just opened; if the scope ended meanwhile, the file is closed at once. */
+  AsyncFile adoptFile(AsyncFile file) {
+    admit(ResourceKind.FILE, file, "a file", file::close);
+    return file;
   }
 
   @Override

@@ -10,7 +10,7 @@ public enum ReleaseReason {
   CLIENT_CLOSE,
   /** The request was not answered within {@code http.requestTimeout}. */
   TIMEOUT,
-  /** A handler failed, or the scope's limits were exceeded. */
+  /** A handler or guard failed the request ({@code ctx.fail}, an exception, a 5xx), or it exceeded a scope limit. */
   FAILURE,
   /** The verticle or route module that owned a long-lived scope was undeployed or the server shut down. */
   UNDEPLOY;

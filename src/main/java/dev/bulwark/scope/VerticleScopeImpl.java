@@ -83,17 +83,13 @@ final class VerticleScopeImpl extends AbstractScope implements VerticleScope, Cl
   }
 
   @Override
-  public Future<AsyncFile> openFile(String path, OpenOptions options) {
-    synchronized (this) {
-      if (released()) {
-        return super.openFile(path, options);
-      }
-    }
-    return vertx.fileSystem().open(path, options).map(file -> {
-      synchronized (this) {
-        return super.own(new FileCloser(file)).file;
-      }
-    });
+  public synchronized Future<AsyncFile> openFile(String path, OpenOptions options) {
+    return super.openFile(path, options);
+  }
+
+  @Override
+  synchronized AsyncFile adoptFile(AsyncFile file) {
+    return super.adoptFile(file);
   }
 
   @Override
@@ -116,13 +112,5 @@ final class VerticleScopeImpl extends AbstractScope implements VerticleScope, Cl
   public void close(Completable<Void> completion) {
     close();
     completion.succeed();
-  }
-
-  /** Files opened off the scope's lock are owned as closeables once open. */
-  private record FileCloser(AsyncFile file) implements AutoCloseable {
-    @Override
-    public void close() {
-      file.close();
-    }
   }
 }

@@ -21,6 +21,7 @@ final class Probe implements RouteModule {
   final List<Tracked> closeables = new CopyOnWriteArrayList<>();
   final AtomicInteger listenersUndone = new AtomicInteger();
   final List<Throwable> lateFailures = new CopyOnWriteArrayList<>();
+  final List<io.vertx.core.file.AsyncFile> files = new CopyOnWriteArrayList<>();
   final AtomicInteger closeSequence = new AtomicInteger();
   final Path dir;
   private final AtomicInteger addressSeq = new AtomicInteger();
@@ -69,7 +70,8 @@ final class Probe implements RouteModule {
         closeables.add(scope.own(new Tracked("1".equals(ctx.queryParams().get("failFirst")) && i == 0)));
       }
       for (int i = 0; i < intParam(ctx.queryParams().get("files")); i++) {
-        scope.openFile(dir.resolve("probe-" + addressSeq.incrementAndGet()).toString(), new OpenOptions());
+        scope.openFile(dir.resolve("probe-" + addressSeq.incrementAndGet()).toString(), new OpenOptions())
+            .onSuccess(files::add);
       }
       switch (ctx.queryParams().get("answer")) {
         case "end" -> ctx.response().end("ok");

@@ -60,6 +60,7 @@ class RequestScopeTest {
     probe.closeables.clear();
     probe.listenersUndone.set(0);
     probe.lateFailures.clear();
+    probe.files.clear();
   }
 
   @Test
@@ -195,6 +196,9 @@ class RequestScopeTest {
     probe.addresses.forEach(RequestScopeTest::assertNoConsumer);
     assertThat(probe.listenersUndone).hasValue(2);
     assertThat(probe.closeables).hasSize(3).allSatisfy(c -> assertThat(c.closes).hasValue(1));
+    // Files finish opening asynchronously: those that opened are closed (a closed handle refuses writes).
+    probe.files.forEach(f -> org.assertj.core.api.Assertions.assertThatThrownBy(
+        () -> f.write(io.vertx.core.buffer.Buffer.buffer("x"))).hasMessageContaining("closed"));
   }
 
   private static void assertOutstandingZero() throws Exception {
