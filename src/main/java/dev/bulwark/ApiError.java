@@ -1,5 +1,6 @@
 package dev.bulwark;
 
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -13,9 +14,16 @@ public final class ApiError extends RuntimeException {
 
   private final int status;
   private final String code;
+  private final JsonObject details;
 
   public ApiError(int status, String code, String message) {
+    this(status, code, message, null);
+  }
+
+  /** An error whose answer carries {@code details} beside {@code error} and {@code message}. */
+  public ApiError(int status, String code, String message, JsonObject details) {
     super(message, null, false, false);
+    this.details = details;
     if (status < 400 || status > 599) {
       throw new IllegalArgumentException("an ApiError has a 4xx or 5xx status, not " + status);
     }
@@ -29,6 +37,11 @@ public final class ApiError extends RuntimeException {
 
   public String code() {
     return code;
+  }
+
+  /** Extra fields of the answer (such as {@code bytesWanted}), or null. */
+  public JsonObject details() {
+    return details;
   }
 
   /** Fails {@code ctx} with this error, unless the response is already under way (then nothing can be said). */

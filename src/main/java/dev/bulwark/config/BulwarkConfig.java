@@ -19,6 +19,9 @@ public final class BulwarkConfig {
   private final LoggingOptions logging;
   private final ScopeOptions scope;
   private final DemoOptions demo;
+  private final MemoryOptions memory;
+  private final HealthOptions health;
+  private final LabOptions lab;
   private final List<Key> keys;
 
   private BulwarkConfig(Section root, List<Key> keys) throws ConfigException {
@@ -28,6 +31,9 @@ public final class BulwarkConfig {
     this.logging = new LoggingOptions(root.section("logging"));
     this.scope = new ScopeOptions(root.section("scope"));
     this.demo = new DemoOptions(root.section("demo"));
+    this.memory = new MemoryOptions(root.section("memory"));
+    this.health = new HealthOptions(root.section("health"));
+    this.lab = new LabOptions(root.section("lab"));
     this.keys = Collections.unmodifiableList(keys);
   }
 
@@ -80,6 +86,18 @@ public final class BulwarkConfig {
 
   public DemoOptions demo() {
     return demo;
+  }
+
+  public MemoryOptions memory() {
+    return memory;
+  }
+
+  public HealthOptions health() {
+    return health;
+  }
+
+  public LabOptions lab() {
+    return lab;
   }
 
   /** Every key in declaration order, with its default and the value in force. */

@@ -36,7 +36,7 @@ public final class HttpOptions {
     port = s.integer("port", DEFAULT_PORT, 0, 65_535, "Main HTTP port; 0 picks a free one (logged).");
     instances = s.integer("instances", DEFAULT_INSTANCES, 0, MAX_INSTANCES,
         "Event loops, each with one HTTP verticle instance; 0 means one per core.");
-    maxInFlight = s.integer("maxInFlight", DEFAULT_MAX_IN_FLIGHT, 1, 1_000_000,
+    maxInFlight = s.integer("maxConcurrentRequests", DEFAULT_MAX_IN_FLIGHT, 1, 1_000_000,
         "Requests in progress at once, shared evenly by the event loops; past it: 503 `overloaded`.");
     maxBodySize = s.size("maxBodySize", DEFAULT_MAX_BODY_SIZE, 0, 1L << 40,
         "Largest request body a route accepts unless its own section allows more: 413 `request_too_large`.");

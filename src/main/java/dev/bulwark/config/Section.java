@@ -116,6 +116,53 @@ public final class Section {
     return value;
   }
 
+  /** A number from {@code min} to {@code max}, such as a fraction of a limit ({@code 0.85}). */
+  public double fraction(String name, double def, double min, double max, String meaning) throws ConfigException {
+    Object raw = json.getValue(name);
+    double value = def;
+    String allowed = "expected a number from " + min + " to " + max;
+    if (raw instanceof Number n) {
+      value = n.doubleValue();
+    } else if (raw instanceof String str && str.trim().matches("-?\\d+(\\.\\d+)?")) {
+      value = Double.parseDouble(str.trim());
+    } else if (raw != null) {
+      throw sources.error(pathOf(name), raw, allowed);
+    }
+    if (!(value >= min && value <= max)) {
+      throw sources.error(pathOf(name), raw, allowed);
+    }
+    return record(name, "number " + min + ".." + max, def, value, false, meaning);
+  }
+
+  /** A list of strings, at most {@code maxItems}; from the environment, a comma-separated string. */
+  public java.util.List<String> stringList(String name, int maxItems, String meaning) throws ConfigException {
+    Object raw = json.getValue(name);
+    java.util.List<String> value = new java.util.ArrayList<>();
+    String allowed = "expected a list of at most " + maxItems + " strings";
+    if (raw instanceof io.vertx.core.json.JsonArray array) {
+      for (Object item : array) {
+        if (!(item instanceof String str)) {
+          throw sources.error(pathOf(name), raw, allowed);
+        }
+        value.add(str);
+      }
+    } else if (raw instanceof String str) {
+      for (String part : str.split(",")) {
+        if (!part.isBlank()) {
+          value.add(part.trim());
+        }
+      }
+    } else if (raw != null) {
+      throw sources.error(pathOf(name), raw, allowed);
+    }
+    if (value.size() > maxItems) {
+      throw sources.error(pathOf(name), raw, allowed);
+    }
+    record(name, "list of strings", new io.vertx.core.json.JsonArray(), new io.vertx.core.json.JsonArray(value), false,
+        meaning);
+    return java.util.List.copyOf(value);
+  }
+
   private String readString(String name, String def) throws ConfigException {
     Object raw = json.getValue(name);
     if (raw == null) {

@@ -1,15 +1,29 @@
 package dev.bulwark.routes;
 
 import dev.bulwark.RouteModule;
+import dev.bulwark.config.BulwarkConfig;
+import dev.bulwark.health.Health;
+import dev.bulwark.memory.BodyBudget;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Bulwark's own route groups, mounted before users' modules; each call makes fresh instances for one event loop. */
 public final class BuiltInRoutes {
 
+  /** What the built-in routes share across event loops, built once per server. */
+  public record Shared(BulwarkConfig config, Health health, LabLeak leak, BodyBudget budget,
+      Runnable onBudgetRefused) {
+  }
+
   private BuiltInRoutes() {
   }
 
-  public static List<RouteModule> create() {
-    return List.of(new HelloRoutes(), new DemoRoutes());
+  public static List<RouteModule> create(Shared shared) {
+    List<RouteModule> modules = new ArrayList<>(List.of(new HelloRoutes(), new DemoRoutes(), new CriticalRoutes(),
+        new HealthRoutes(shared.health(), shared.config().http().retryAfter().toSeconds())));
+    if (shared.config().lab().enabled()) {
+      modules.add(new LabRoutes(shared.leak(), shared.budget(), shared.onBudgetRefused()));
+    }
+    return modules;
   }
 }

@@ -15,7 +15,12 @@ public interface AdmissionHandler extends Handler<RoutingContext> {
 
   /** A handler for one event loop, admitting at most {@code maxInFlight} requests at once. */
   static AdmissionHandler create(int maxInFlight) {
-    return new AdmissionHandlerImpl(maxInFlight);
+    return new AdmissionHandlerImpl(maxInFlight, () -> { });
+  }
+
+  /** As {@link #create(int)}, running {@code onReject} (a counter, say) for each request refused. */
+  static AdmissionHandler create(int maxInFlight, Runnable onReject) {
+    return new AdmissionHandlerImpl(maxInFlight, onReject);
   }
 
   /** Requests in progress now. */

@@ -31,8 +31,10 @@ final class AdmissionHandlerImpl implements AdmissionHandler {
   @SuppressWarnings("unused")
   private long rejected;
   private final Handler<AsyncResult<Void>> release = ar -> addInFlight(-1);
+  private final Runnable onReject;
 
-  AdmissionHandlerImpl(int maxInFlight) {
+  AdmissionHandlerImpl(int maxInFlight, Runnable onReject) {
+    this.onReject = onReject;
     if (maxInFlight < 1) {
       throw new IllegalArgumentException("maxInFlight must be at least 1, not " + maxInFlight);
     }
@@ -43,6 +45,7 @@ final class AdmissionHandlerImpl implements AdmissionHandler {
   public void handle(RoutingContext ctx) {
     if (inFlight() >= maxInFlight) {
       REJECTED.setOpaque(this, rejected() + 1);
+      onReject.run();
       ctx.fail(OVERLOADED);
       return;
     }

@@ -4,10 +4,15 @@ import dev.bulwark.RouteModule;
 import dev.bulwark.admin.AdminStatus;
 import dev.bulwark.admin.AdminToken;
 import dev.bulwark.config.BulwarkConfig;
+import dev.bulwark.health.Health;
+import dev.bulwark.memory.BodyBudget;
+import dev.bulwark.memory.MemoryMeters;
+import dev.bulwark.memory.MemoryMonitor;
 import dev.bulwark.memory.MemorySnapshot;
 import dev.bulwark.metrics.Metrics;
 import dev.bulwark.metrics.RequestMetricsHandler.RequestMeters;
 import dev.bulwark.routes.BuiltInRoutes;
+import dev.bulwark.routes.LabLeak;
 import dev.bulwark.scope.ScopeCounters;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -37,13 +42,17 @@ public final class BulwarkServer {
 
   private final Vertx vertx;
   private final Metrics metrics;
+  private final MemoryMonitor memory;
+  private final Health health;
   private volatile int httpPort = -1;
   private volatile int adminPort = -1;
   private volatile AdminToken adminToken;
 
-  private BulwarkServer(Vertx vertx, Metrics metrics) {
+  private BulwarkServer(Vertx vertx, Metrics metrics, MemoryMonitor memory, Health health) {
     this.vertx = vertx;
     this.metrics = metrics;
+    this.memory = memory;
+    this.health = health;
   }
 
   /** Starts with Bulwark's routes and every {@link RouteModule} listed as a Java service. */
@@ -58,7 +67,8 @@ public final class BulwarkServer {
     int instances = config.http().resolvedInstances();
     VertxOptions vertxOptions = new VertxOptions().setEventLoopPoolSize(instances);
     Vertx vertx = metrics.install(Vertx.builder().with(vertxOptions), vertxOptions).build();
-    BulwarkServer server = new BulwarkServer(vertx, metrics);
+    MemoryMonitor memory = MemoryMonitor.start(config.memory());
+    BulwarkServer server = new BulwarkServer(vertx, metrics, memory, new Health(config.health(), memory));
     Future<Void> jvmMeters = vertx.executeBlocking(() -> {
       metrics.bindJvm();
       return null;
@@ -72,18 +82,25 @@ public final class BulwarkServer {
     List<AdmissionHandler> admissions = new ArrayList<>();
     int perLoop = (config.http().maxInFlight() + instances - 1) / instances;
     for (int i = 0; i < instances; i++) {
-      admissions.add(AdmissionHandler.create(perLoop));
+      admissions.add(AdmissionHandler.create(perLoop, () -> memory.recordShed(MemoryMonitor.ShedReason.CONCURRENCY)));
     }
     AdminStatus status = new AdminStatus();
     ScopeCounters scopes = new ScopeCounters(config.scope());
+    BodyBudget budget = new BodyBudget(config.memory().inflightBodyBytes());
     registerStatus(status, config, instances, admissions);
-    status.section("scopes", scopes::toJson);
+    status.section("scopes", scopes::toJson).section("pressure", () -> memory.toJson()
+        .put("inflightBodyBytes", new JsonObject().put("inUse", budget.inUse()).put("limit", budget.limit())));
     registerMeters(admissions);
     scopes.bindTo(metrics.registry());
-    ServerParts parts = new ServerParts(metrics, new RequestMeters(metrics.registry(), instances), status, scopes);
+    MemoryMeters.bind(metrics.registry(), memory, budget);
+    ServerParts parts = new ServerParts(metrics, new RequestMeters(metrics.registry(), instances), status, scopes,
+        memory, budget);
+    BuiltInRoutes.Shared shared = new BuiltInRoutes.Shared(config, health,
+        new LabLeak(config.lab().maxLeakBytes()), budget,
+        () -> memory.recordShed(MemoryMonitor.ShedReason.INFLIGHT_BYTES));
     Iterator<AdmissionHandler> nextAdmission = admissions.iterator();
     Supplier<List<RouteModule>> modules = () -> {
-      List<RouteModule> all = new ArrayList<>(BuiltInRoutes.create());
+      List<RouteModule> all = new ArrayList<>(BuiltInRoutes.create(shared));
       all.addAll(userModules.get());
       return all;
     };
@@ -105,7 +122,9 @@ public final class BulwarkServer {
   private void registerStatus(AdminStatus status, BulwarkConfig config, int instances,
       List<AdmissionHandler> admissions) {
     status.section("uptimeSeconds", () -> ManagementFactory.getRuntimeMXBean().getUptime() / 1000)
-        .section("memory", () -> MemorySnapshot.take().toJson())
+        .section("memory", () -> MemorySnapshot.take().toJson().put("rss", memory.signals().rss())
+            .put("containerLimit", memory.signals().containerLimit())
+            .put("directMax", memory.signals().directMax()))
         .section("eventLoop", () -> new JsonObject().put("count", instances))
         .section("http", () -> new JsonObject()
             .put("inFlight", admissions.stream().mapToInt(AdmissionHandler::inFlight).sum())
@@ -168,8 +187,19 @@ public final class BulwarkServer {
     return metrics;
   }
 
-  /** Drains and stops: requests in progress get {@code http.shutdownGrace} to finish. */
+  public MemoryMonitor memory() {
+    return memory;
+  }
+
+  /**
+   * Drains and stops: readiness turns DOWN first, then requests in progress get {@code http.shutdownGrace} to finish;
+   * then the memory monitor, meters and JVM listeners are released.
+   */
   public Future<Void> close() {
-    return vertx.close().onComplete(ar -> metrics.close());
+    health.startDraining();
+    return vertx.close().onComplete(ar -> {
+      memory.close();
+      metrics.close();
+    });
   }
 }

@@ -28,10 +28,12 @@ final class ErrorHandlerImpl implements ErrorHandler {
     int status;
     String code;
     String message;
+    JsonObject details = null;
     if (failure instanceof ApiError e) {
       status = e.status();
       code = e.code();
       message = e.getMessage();
+      details = e.details();
     } else if (failure == null || failure instanceof HttpException) {
       status = failure == null ? ctx.statusCode() : ((HttpException) failure).getStatusCode();
       status = status < 400 || status > 599 ? 500 : status;
@@ -44,10 +46,10 @@ final class ErrorHandlerImpl implements ErrorHandler {
       LOG.error("Unexpected failure on {} {} (route {})", ctx.request().method(), ctx.request().path(),
           routeOf(ctx), failure);
     }
-    send(ctx, status, code, message);
+    send(ctx, status, code, message, details);
   }
 
-  private void send(RoutingContext ctx, int status, String code, String message) {
+  private void send(RoutingContext ctx, int status, String code, String message, JsonObject details) {
     HttpServerResponse response = ctx.response();
     if (response.closed() || response.ended()) {
       return;
@@ -57,11 +59,12 @@ final class ErrorHandlerImpl implements ErrorHandler {
       response.reset();
       return;
     }
-    write(response, status, code, message, retryAfterSeconds);
+    write(response, status, code, message, retryAfterSeconds, details);
   }
 
   /** Writes the one error shape every Bulwark error has; {@code retryAfterSeconds} is used by 503s only. */
-  static void write(HttpServerResponse response, int status, String code, String message, String retryAfterSeconds) {
+  static void write(HttpServerResponse response, int status, String code, String message, String retryAfterSeconds,
+      JsonObject details) {
     response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON);
     if (status == 503) {
       response.putHeader(HttpHeaders.RETRY_AFTER, retryAfterSeconds);
@@ -70,7 +73,11 @@ final class ErrorHandlerImpl implements ErrorHandler {
       // The rest of an oversized request is not read: the connection cannot be reused.
       response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
     }
-    response.end(new JsonObject().put("error", code).put("message", message).encode());
+    JsonObject body = new JsonObject().put("error", code).put("message", message);
+    if (details != null) {
+      body.mergeIn(details);
+    }
+    response.end(body.encode());
   }
 
   private static String routeOf(RoutingContext ctx) {

@@ -18,7 +18,7 @@ final class InvalidRequestHandler implements Handler<HttpServerRequest> {
       String what = cause.getClass().getSimpleName();
       status = what.contains("Line") ? 414 : what.contains("Header") ? 431 : 400;
     }
-    ErrorHandlerImpl.write(request.response(), status, StatusCodes.code(status), StatusCodes.message(status), null);
+    ErrorHandlerImpl.write(request.response(), status, StatusCodes.code(status), StatusCodes.message(status), null, null);
     request.response().endHandler(v -> request.connection().close());
   }
 }

@@ -2,6 +2,8 @@ package dev.bulwark.server;
 
 import dev.bulwark.RouteModule;
 import dev.bulwark.config.BulwarkConfig;
+import dev.bulwark.memory.MemoryMonitor;
+import dev.bulwark.memory.PressureHandler;
 import dev.bulwark.metrics.RequestMetricsHandler;
 import dev.bulwark.scope.RequestScopeHandler;
 import dev.bulwark.scope.VerticleScope;
@@ -10,13 +12,14 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.LoggerHandler;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The one place where the main router is put together, for one event loop: the guard chain first (metrics, admission,
- * request scope, body limits), then Bulwark's route groups and the users' {@link RouteModule}s, then error rendering. Every route
+ * request scope, pressure, body limits), then Bulwark's route groups and the users' {@link RouteModule}s, then error rendering. Every route
  * mounted here, a user's included, sits behind the whole chain.
  */
 final class RouterAssembly {
@@ -43,7 +46,10 @@ final class RouterAssembly {
     }
     guards.handler(admission)
         .handler(RequestScopeHandler.create(vertx, config.scope(), parts.scopes(), config.http().requestTimeout()))
-        .handler(BodyLimitHandler.create(config.http().maxBodySize()));
+        .handler(PressureHandler.create(parts.memory(), config.memory().closeConnectionsWhenElevated(),
+            config.memory().shedWhenCritical(), criticalPrefixes(config)))
+        .handler(BodyLimitHandler.create(config.http().maxBodySize(), parts.budget(),
+            () -> parts.memory().recordShed(MemoryMonitor.ShedReason.INFLIGHT_BYTES)));
 
     if (parts.metrics().enabled()) {
       router.get(config.metrics().path()).handler(parts.metrics().scrapeHandler());
@@ -55,6 +61,13 @@ final class RouterAssembly {
     }
     renderErrors(router, errors);
     return router;
+  }
+
+  private static List<String> criticalPrefixes(BulwarkConfig config) {
+    List<String> prefixes = new ArrayList<>(PressureHandler.ALWAYS_CRITICAL);
+    prefixes.add(config.metrics().path());
+    prefixes.addAll(config.memory().criticalRoutes());
+    return prefixes;
   }
 
   /**

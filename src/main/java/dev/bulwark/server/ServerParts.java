@@ -1,10 +1,13 @@
 package dev.bulwark.server;
 
 import dev.bulwark.admin.AdminStatus;
+import dev.bulwark.memory.BodyBudget;
+import dev.bulwark.memory.MemoryMonitor;
 import dev.bulwark.metrics.Metrics;
 import dev.bulwark.metrics.RequestMetricsHandler.RequestMeters;
 import dev.bulwark.scope.ScopeCounters;
 
 /** What all verticles of one server share: built once at start, handed to each verticle's constructor. */
-record ServerParts(Metrics metrics, RequestMeters requestMeters, AdminStatus status, ScopeCounters scopes) {
+record ServerParts(Metrics metrics, RequestMeters requestMeters, AdminStatus status, ScopeCounters scopes,
+    MemoryMonitor memory, BodyBudget budget) {
 }

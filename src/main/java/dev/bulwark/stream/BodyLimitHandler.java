@@ -1,18 +1,23 @@
 package dev.bulwark.stream;
 
+import dev.bulwark.memory.BodyBudget;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Refuses a request whose declared {@code Content-Length} exceeds the limit with 413 {@code request_too_large}, before
- * a byte of the body is read. Bodies without a declared length are bounded by the route that reads them, counting as
- * it streams; this guard never buffers anything.
+ * Checks a request's declared {@code Content-Length} before a byte of its body is read: over the route limit it is 413
+ * {@code request_too_large}; if it does not fit in the in-flight body budget it is 503 {@code overloaded} with
+ * {@code bytesWanted} and {@code bytesLimit}. Admitted bytes stay reserved until the request ends. Bodies without a
+ * declared length are counted against both as they are read, by {@link BodyReader}. This guard never buffers.
  */
 public interface BodyLimitHandler extends Handler<RoutingContext> {
 
   long DEFAULT_MAX_BODY_SIZE = 1L << 20;
 
-  static BodyLimitHandler create(long maxBodySize) {
-    return new BodyLimitHandlerImpl(maxBodySize);
+  /** Where the handler notes the bytes it reserved for the request's declared body. */
+  String RESERVED_KEY = "bulwark.body.reserved";
+
+  static BodyLimitHandler create(long maxBodySize, BodyBudget budget, Runnable onBudgetRefused) {
+    return new BodyLimitHandlerImpl(maxBodySize, budget, onBudgetRefused);
   }
 }

@@ -1,40 +1,52 @@
 package dev.bulwark.stream;
 
 import dev.bulwark.ApiError;
+import dev.bulwark.memory.BodyBudget;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 
 final class BodyLimitHandlerImpl implements BodyLimitHandler {
 
   private final long maxBodySize;
+  private final BodyBudget budget;
+  private final Runnable onBudgetRefused;
   private final ApiError tooLarge;
   private final ApiError badLength;
 
-  BodyLimitHandlerImpl(long maxBodySize) {
+  BodyLimitHandlerImpl(long maxBodySize, BodyBudget budget, Runnable onBudgetRefused) {
     if (maxBodySize < 0) {
       throw new IllegalArgumentException("maxBodySize must not be negative, not " + maxBodySize);
     }
     this.maxBodySize = maxBodySize;
-    this.tooLarge = new ApiError(413, "request_too_large",
-        "The request body is larger than the limit of " + maxBodySize + " bytes.");
+    this.budget = budget;
+    this.onBudgetRefused = onBudgetRefused;
+    this.tooLarge = BodyReader.tooLarge(maxBodySize);
     this.badLength = new ApiError(400, "bad_request", "The Content-Length header is not a valid length.");
   }
 
   @Override
   public void handle(RoutingContext ctx) {
     String declared = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
-    if (declared != null) {
-      long length = parseLength(declared);
-      if (length < 0) {
-        ctx.fail(badLength);
-        return;
-      }
-      if (length > maxBodySize) {
-        ctx.fail(tooLarge);
-        return;
-      }
+    if (declared == null) {
+      ctx.next();
+      return;
     }
-    ctx.next();
+    long length = parseLength(declared);
+    if (length < 0) {
+      ctx.fail(badLength);
+    } else if (length > maxBodySize) {
+      ctx.fail(tooLarge);
+    } else if (length == 0) {
+      ctx.next();
+    } else if (!budget.tryReserve(length)) {
+      onBudgetRefused.run();
+      ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+      ctx.fail(BodyReader.overBudget(length, budget));
+    } else {
+      ctx.put(RESERVED_KEY, length);
+      ctx.addEndHandler(ar -> budget.release(length));
+      ctx.next();
+    }
   }
 
   /** The length, or -1 when the header is not a plain non-negative decimal number. */

@@ -87,7 +87,7 @@ class ConfigTest {
     assertThat(files.http().host()).isEqualTo("127.0.0.1");
 
     BulwarkConfig env = BulwarkConfig.load(List.of(a, b),
-        Map.of("BULWARK_HTTP_PORT", "8083", "BULWARK_HTTP_MAX_IN_FLIGHT", "7", "BULWARK_ADMIN_TOKENFILE", "/x/t",
+        Map.of("BULWARK_HTTP_PORT", "8083", "BULWARK_HTTP_MAX_CONCURRENT_REQUESTS", "7", "BULWARK_ADMIN_TOKENFILE", "/x/t",
             "PATH", "/usr/bin"));
     assertThat(env.http().port()).isEqualTo(8083);
     assertThat(env.http().maxInFlight()).isEqualTo(7);

@@ -13,7 +13,7 @@ class AdmissionTest {
   @Test
   void refusesPastMaxInFlightWith503AndRetryAfterThenRecovers() throws Exception {
     try (TestServer server = TestServer.start(new JsonObject()
-        .put("http", new JsonObject().put("instances", 1).put("maxInFlight", 1).put("retryAfter", "7s")))) {
+        .put("http", new JsonObject().put("instances", 1).put("maxConcurrentRequests", 1).put("retryAfter", "7s")))) {
       CompletableFuture<HttpResponse<String>> held = server.getAsync("/example/hold?ms=2000");
       awaitInFlight(server, 1);
 

@@ -37,8 +37,12 @@ class GuardHandlersTest {
     admission = AdmissionHandler.create(2);
     Router router = Router.router(vertx);
     router.route().handler(admission);
-    router.route().handler(BodyLimitHandler.create(16));
-    router.get("/wait").handler(ctx -> release.future().onComplete(v -> ctx.response().end("released")));
+    router.route().handler(BodyLimitHandler.create(16, new dev.bulwark.memory.BodyBudget(1 << 20), () -> { }));
+    router.get("/wait").handler(ctx -> {
+      // The test thread completes the promise: answer back on this request's event loop.
+      io.vertx.core.Context here = vertx.getOrCreateContext();
+      release.future().onComplete(v -> here.runOnContext(x -> ctx.response().end("released")));
+    });
     router.route("/echo").handler(ctx -> ctx.request().body().onSuccess(b -> ctx.response().end(b)));
     RouterAssembly.renderErrors(router, ErrorHandler.create(Duration.ofSeconds(3)));
     server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();

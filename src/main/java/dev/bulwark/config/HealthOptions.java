@@ -1,0 +1,20 @@
+package dev.bulwark.config;
+
+import java.time.Duration;
+
+/** The {@code health} section. */
+public final class HealthOptions {
+
+  public static final Duration DEFAULT_MAX_UPTIME = Duration.ofHours(24);
+
+  private final Duration maxUptime;
+
+  HealthOptions(Section s) throws ConfigException {
+    maxUptime = s.duration("maxUptime", DEFAULT_MAX_UPTIME, Duration.ZERO, Duration.ofDays(365),
+        "After this uptime `/health` says `needs-restart` (a signal for an orchestrator); 0s never.");
+  }
+
+  public Duration maxUptime() {
+    return maxUptime;
+  }
+}

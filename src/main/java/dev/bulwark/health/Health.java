@@ -1,0 +1,74 @@
+package dev.bulwark.health;
+
+import dev.bulwark.config.HealthOptions;
+import dev.bulwark.memory.MemoryMonitor;
+import dev.bulwark.memory.PressureLevel;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+
+/**
+ * What the health routes report: live while the process can serve; ready unless draining for shutdown or under
+ * CRITICAL memory pressure; and an overall status that says {@code needs-restart} after {@code health.maxUptime}, a
+ * signal an orchestrator can act on. Cheap to read: figures come from the memory monitor's last sample.
+ */
+public final class Health {
+
+  public static final String HEALTHY = "healthy";
+  public static final String DEGRADED = "degraded";
+  public static final String NEEDS_RESTART = "needs-restart";
+
+  private final HealthOptions options;
+  private final MemoryMonitor monitor;
+  private volatile boolean draining;
+
+  public Health(HealthOptions options, MemoryMonitor monitor) {
+    this.options = options;
+    this.monitor = monitor;
+  }
+
+  /** From now on readiness is DOWN: the server is shutting down and load balancers should stop sending. */
+  public void startDraining() {
+    draining = true;
+  }
+
+  public boolean draining() {
+    return draining;
+  }
+
+  /** Why the server is not ready; empty when it is. */
+  public JsonArray notReadyReasons() {
+    JsonArray reasons = new JsonArray();
+    if (draining) {
+      reasons.add("draining");
+    }
+    if (monitor.level() == PressureLevel.CRITICAL) {
+      reasons.add("memory_pressure_critical");
+    }
+    return reasons;
+  }
+
+  public long uptimeSeconds() {
+    return ManagementFactory.getRuntimeMXBean().getUptime() / 1000;
+  }
+
+  /** The {@code GET /health} document. */
+  public JsonObject summary() {
+    PressureLevel level = monitor.level();
+    Duration max = options.maxUptime();
+    long uptime = uptimeSeconds();
+    String status = !max.isZero() && uptime >= max.toSeconds() ? NEEDS_RESTART
+        : level != PressureLevel.NORMAL || draining ? DEGRADED : HEALTHY;
+    return new JsonObject()
+        .put("status", status)
+        .put("uptimeSeconds", uptime)
+        .put("pressure", level.name())
+        .put("memory", monitor.signals().toJson())
+        .put("checks", new JsonObject()
+            .put("pressure", level.name())
+            .put("draining", draining)
+            .put("maxUptimeSeconds", max.toSeconds())
+            .put("ready", notReadyReasons().isEmpty()));
+  }
+}

@@ -1,0 +1,59 @@
+package dev.bulwark.routes;
+
+import dev.bulwark.ApiError;
+import dev.bulwark.RouteModule;
+import dev.bulwark.config.LabOptions;
+import dev.bulwark.memory.BodyBudget;
+import dev.bulwark.stream.BodyReader;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+
+/**
+ * {@code /lab/*}, mounted only when {@code lab.enabled}: a real leak ({@code GET /lab/leak/bytes?kb=N} keeps N KiB per
+ * call), a body reader ({@code POST /lab/echo}) for floods of large bodies, and {@code POST /lab/reset}.
+ */
+public final class LabRoutes implements RouteModule {
+
+  private final LabLeak leak;
+  private final BodyBudget budget;
+  private final Runnable onBudgetRefused;
+
+  public LabRoutes(LabLeak leak, BodyBudget budget, Runnable onBudgetRefused) {
+    this.leak = leak;
+    this.budget = budget;
+    this.onBudgetRefused = onBudgetRefused;
+  }
+
+  @Override
+  public void mount(Router router, Context context) {
+    LabOptions lab = context.config().lab();
+    long maxBody = context.config().http().maxBodySize();
+    router.get("/lab/leak/bytes").handler(ctx -> {
+      int kb = kbOf(ctx.queryParams().get("kb"), lab.maxKb());
+      if (!leak.keep(kb * 1024)) {
+        throw new ApiError(503, "overloaded", "The lab leak holds its maximum (lab.maxLeakBytes); POST /lab/reset.");
+      }
+      ctx.json(new JsonObject().put("heldKb", leak.bytes() / 1024));
+    });
+    router.post("/lab/echo").handler(ctx -> BodyReader.read(ctx, maxBody, budget, onBudgetRefused)
+        .onSuccess(body -> ctx.json(new JsonObject().put("bytes", body.length())))
+        .onFailure(e -> {
+          if (e instanceof ApiError error) {
+            error.failOn(ctx);
+          } else if (!ctx.response().ended()) {
+            ctx.fail(e);
+          }
+        }));
+    router.post("/lab/reset").handler(ctx -> ctx.json(new JsonObject().put("releasedBytes", leak.reset())));
+  }
+
+  private static int kbOf(String raw, int max) {
+    if (raw != null && !raw.isEmpty() && raw.length() <= 9 && raw.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      int kb = Integer.parseInt(raw);
+      if (kb >= 1 && kb <= max) {
+        return kb;
+      }
+    }
+    throw new ApiError(400, "bad_parameter", "kb must be an integer from 1 to " + max + ".");
+  }
+}
