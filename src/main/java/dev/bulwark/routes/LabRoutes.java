@@ -40,7 +40,7 @@ public final class LabRoutes implements RouteModule {
         .onFailure(e -> {
           if (e instanceof ApiError error) {
             error.failOn(ctx);
-          } else if (!ctx.response().ended()) {
+          } else if (!ctx.response().ended() && !ctx.response().closed()) {
             ctx.fail(e);
           }
         }));

@@ -1,7 +1,10 @@
 package dev.bulwark.server;
 
 import dev.bulwark.ApiError;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
@@ -39,6 +42,9 @@ final class ErrorHandlerImpl implements ErrorHandler {
       status = status < 400 || status > 599 ? 500 : status;
       code = StatusCodes.code(status);
       message = StatusCodes.message(status);
+    } else if (failure instanceof HttpClosedException) {
+      LOG.debug("Client went away during {} {}", ctx.request().method(), ctx.request().path());
+      return;
     } else {
       status = 500;
       code = "internal_error";
@@ -59,12 +65,17 @@ final class ErrorHandlerImpl implements ErrorHandler {
       response.reset();
       return;
     }
-    write(response, status, code, message, retryAfterSeconds, details);
+    Future<Void> written = write(response, status, code, message, retryAfterSeconds, details);
+    if (ctx.request().version() != HttpVersion.HTTP_2
+        && HttpHeaders.CLOSE.toString().equalsIgnoreCase(response.headers().get(HttpHeaders.CONNECTION))) {
+      // The request's body was left unread: close once the answer is out, so it is never parsed as a request.
+      written.onComplete(ar -> ctx.request().connection().close());
+    }
   }
 
   /** Writes the one error shape every Bulwark error has; {@code retryAfterSeconds} is used by 503s only. */
-  static void write(HttpServerResponse response, int status, String code, String message, String retryAfterSeconds,
-      JsonObject details) {
+  static Future<Void> write(HttpServerResponse response, int status, String code, String message,
+      String retryAfterSeconds, JsonObject details) {
     response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON);
     if (status == 503) {
       response.putHeader(HttpHeaders.RETRY_AFTER, retryAfterSeconds);
@@ -77,7 +88,7 @@ final class ErrorHandlerImpl implements ErrorHandler {
     if (details != null) {
       body.mergeIn(details);
     }
-    response.end(body.encode());
+    return response.end(body.encode());
   }
 
   private static String routeOf(RoutingContext ctx) {

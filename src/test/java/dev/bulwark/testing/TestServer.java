@@ -77,6 +77,11 @@ public final class TestServer implements AutoCloseable {
     return client.send(request(port(), path).build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  public HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
+    return client.send(request(port(), path).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   public CompletableFuture<HttpResponse<String>> getAsync(String path) {
     return client.sendAsync(request(port(), path).build(), HttpResponse.BodyHandlers.ofString());
   }
