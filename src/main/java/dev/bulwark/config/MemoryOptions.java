@@ -12,6 +12,8 @@ public final class MemoryOptions {
   public static final Duration DEFAULT_GC_PROBE_INTERVAL = Duration.ofSeconds(5);
   public static final long DEFAULT_INFLIGHT_BODY_BYTES = 64L << 20;
   public static final int MAX_CRITICAL_ROUTES = 64;
+  /** Request bodies in flight may take at most 1/4 of the max heap, whatever is configured. */
+  public static final int HEAP_SHARE_FOR_BODIES = 4;
 
   /** Two thresholds on one signal, as fractions of its limit. */
   public record Thresholds(double elevated, double critical) {
@@ -40,8 +42,8 @@ public final class MemoryOptions {
     gcProbeInterval = s.duration("gcProbeInterval", DEFAULT_GC_PROBE_INTERVAL, Duration.ZERO, Duration.ofHours(1),
         "Above NORMAL with no GC for this long, a GC is requested to learn whether memory was freed; 0s never.");
     inflightBodyBytes = s.size("inflightBodyBytes", DEFAULT_INFLIGHT_BODY_BYTES, 1L << 10, 1L << 40,
-        "Request body bytes all requests may hold at once (declared up front, chunked as read); past it: 503 "
-            + "`overloaded` with `bytesWanted` and `bytesLimit`.");
+        "Request body bytes all requests may hold at once (declared up front, chunked as read), capped at a quarter "
+            + "of the max heap; past it: 503 `overloaded` with `bytesWanted` and `bytesLimit`.");
     criticalRoutes = s.stringList("criticalRoutes", MAX_CRITICAL_ROUTES,
         "Path prefixes never shed, besides `/health/`, `/critical/` and the metrics path (e.g. `/orders/`).");
     closeConnectionsWhenElevated = s.bool("closeConnectionsWhenElevated", true,
@@ -81,8 +83,14 @@ public final class MemoryOptions {
     return gcProbeInterval;
   }
 
+  /** The configured budget; see {@link #effectiveInflightBodyBytes()} for the one in force. */
   public long inflightBodyBytes() {
     return inflightBodyBytes;
+  }
+
+  /** The budget in force: as configured, but never more than a quarter of the max heap. */
+  public long effectiveInflightBodyBytes() {
+    return Math.min(inflightBodyBytes, Runtime.getRuntime().maxMemory() / HEAP_SHARE_FOR_BODIES);
   }
 
   public List<String> criticalRoutes() {

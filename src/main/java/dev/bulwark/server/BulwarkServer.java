@@ -86,7 +86,7 @@ public final class BulwarkServer {
     }
     AdminStatus status = new AdminStatus();
     ScopeCounters scopes = new ScopeCounters(config.scope());
-    BodyBudget budget = new BodyBudget(config.memory().inflightBodyBytes());
+    BodyBudget budget = new BodyBudget(config.memory().effectiveInflightBodyBytes());
     registerStatus(status, config, instances, admissions);
     status.section("scopes", scopes::toJson).section("pressure", () -> memory.toJson()
         .put("inflightBodyBytes", new JsonObject().put("inUse", budget.inUse()).put("limit", budget.limit())));

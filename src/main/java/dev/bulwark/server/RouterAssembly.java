@@ -67,6 +67,9 @@ final class RouterAssembly {
     List<String> prefixes = new ArrayList<>(PressureHandler.ALWAYS_CRITICAL);
     prefixes.add(config.metrics().path());
     prefixes.addAll(config.memory().criticalRoutes());
+    if (config.lab().enabled()) {
+      prefixes.add("/lab/reset"); // the lab's way to give memory back must work when memory is short
+    }
     return prefixes;
   }
 
