@@ -22,6 +22,7 @@ public final class BulwarkConfig {
   private final MemoryOptions memory;
   private final HealthOptions health;
   private final LabOptions lab;
+  private final CacheOptions cache;
   private final List<Key> keys;
 
   private BulwarkConfig(Section root, List<Key> keys) throws ConfigException {
@@ -34,6 +35,8 @@ public final class BulwarkConfig {
     this.memory = new MemoryOptions(root.section("memory"));
     this.health = new HealthOptions(root.section("health"));
     this.lab = new LabOptions(root.section("lab"));
+    this.cache = new CacheOptions(root.section("cache"), root.section("caches"),
+        root.names("caches", List.of(CacheOptions.DEFAULT_CACHE), CacheOptions.MAX_CACHES));
     this.keys = Collections.unmodifiableList(keys);
   }
 
@@ -98,6 +101,10 @@ public final class BulwarkConfig {
 
   public LabOptions lab() {
     return lab;
+  }
+
+  public CacheOptions cache() {
+    return cache;
   }
 
   /** Every key in declaration order, with its default and the value in force. */

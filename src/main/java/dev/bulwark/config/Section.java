@@ -23,6 +23,30 @@ public final class Section {
     this.keys = keys;
   }
 
+  /**
+   * The names of the entries of a map-like section ({@code caches.<name>}), at most {@code max}, each matching
+   * {@code [a-z0-9][a-z0-9_-]*} up to 64 characters; {@code defaults} when the section is absent or empty.
+   */
+  public java.util.List<String> names(String name, java.util.List<String> defaults, int max) throws ConfigException {
+    Object raw = json.getValue(name);
+    if (raw != null && !(raw instanceof JsonObject)) {
+      throw sources.error(pathOf(name), raw, "expected an object of named entries");
+    }
+    JsonObject obj = (JsonObject) raw;
+    if (obj == null || obj.isEmpty()) {
+      return defaults;
+    }
+    if (obj.size() > max) {
+      throw sources.error(pathOf(name), raw, "expected at most " + max + " entries");
+    }
+    for (String n : obj.fieldNames()) {
+      if (!n.matches("[a-z0-9][a-z0-9_-]{0,63}")) {
+        throw sources.error(pathOf(name) + "." + n, n, "expected a name of lower-case letters, digits, - and _");
+      }
+    }
+    return java.util.List.copyOf(obj.fieldNames());
+  }
+
   /** A nested section; a value there that is not an object is an error. */
   public Section section(String name) throws ConfigException {
     String p = pathOf(name);

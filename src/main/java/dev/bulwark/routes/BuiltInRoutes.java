@@ -1,6 +1,7 @@
 package dev.bulwark.routes;
 
 import dev.bulwark.RouteModule;
+import dev.bulwark.cache.NamedCaches;
 import dev.bulwark.config.BulwarkConfig;
 import dev.bulwark.health.Health;
 import dev.bulwark.memory.BodyBudget;
@@ -12,7 +13,7 @@ public final class BuiltInRoutes {
 
   /** What the built-in routes share across event loops, built once per server. */
   public record Shared(BulwarkConfig config, Health health, LabLeak leak, BodyBudget budget,
-      Runnable onBudgetRefused) {
+      Runnable onBudgetRefused, NamedCaches caches) {
   }
 
   private BuiltInRoutes() {
@@ -20,7 +21,8 @@ public final class BuiltInRoutes {
 
   public static List<RouteModule> create(Shared shared) {
     List<RouteModule> modules = new ArrayList<>(List.of(new HelloRoutes(), new DemoRoutes(), new CriticalRoutes(),
-        new HealthRoutes(shared.health(), shared.config().http().retryAfter().toSeconds())));
+        new HealthRoutes(shared.health(), shared.config().http().retryAfter().toSeconds()),
+        new CacheRoutes(shared.caches(), shared.budget(), shared.onBudgetRefused())));
     if (shared.config().lab().enabled()) {
       modules.add(new LabRoutes(shared.leak(), shared.budget(), shared.onBudgetRefused()));
     }

@@ -1,6 +1,7 @@
 package dev.bulwark.server;
 
 import dev.bulwark.RouteModule;
+import dev.bulwark.cache.NamedCaches;
 import dev.bulwark.admin.AdminStatus;
 import dev.bulwark.admin.AdminToken;
 import dev.bulwark.config.BulwarkConfig;
@@ -27,6 +28,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.ServiceLoader;
+import java.util.concurrent.ForkJoinPool;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,9 +97,13 @@ public final class BulwarkServer {
     MemoryMeters.bind(metrics.registry(), memory, budget);
     ServerParts parts = new ServerParts(metrics, new RequestMeters(metrics.registry(), instances), status, scopes,
         memory, budget);
+    NamedCaches caches = NamedCaches.create(config.cache(), ForkJoinPool.commonPool());
+    memory.addListener(caches);
+    caches.bindTo(metrics.registry());
+    status.section("caches", caches::toJson);
     BuiltInRoutes.Shared shared = new BuiltInRoutes.Shared(config, health,
         new LabLeak(config.lab().maxLeakBytes()), budget,
-        () -> memory.recordShed(MemoryMonitor.ShedReason.INFLIGHT_BYTES));
+        () -> memory.recordShed(MemoryMonitor.ShedReason.INFLIGHT_BYTES), caches);
     Iterator<AdmissionHandler> nextAdmission = admissions.iterator();
     Supplier<List<RouteModule>> modules = () -> {
       List<RouteModule> all = new ArrayList<>(BuiltInRoutes.create(shared));

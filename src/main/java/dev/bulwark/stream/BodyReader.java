@@ -23,6 +23,12 @@ public final class BodyReader {
   }
 
   public static Future<Buffer> read(RoutingContext ctx, long maxBytes, BodyBudget budget, Runnable onBudgetRefused) {
+    return read(ctx, maxBytes, tooLarge(maxBytes), budget, onBudgetRefused);
+  }
+
+  /** As {@link #read(RoutingContext, long, BodyBudget, Runnable)}, failing with {@code tooLarge} past {@code maxBytes}. */
+  public static Future<Buffer> read(RoutingContext ctx, long maxBytes, ApiError tooLarge, BodyBudget budget,
+      Runnable onBudgetRefused) {
     HttpServerRequest request = ctx.request();
     boolean reservedUpFront = ctx.get(BodyLimitHandler.RESERVED_KEY) != null;
     Promise<Buffer> promise = Promise.promise();
@@ -34,7 +40,7 @@ public final class BodyReader {
         return;
       }
       if (body.length() + chunk.length() > maxBytes) {
-        stop(ctx, promise, tooLarge(maxBytes));
+        stop(ctx, promise, tooLarge);
         return;
       }
       if (!reservedUpFront) {

@@ -1,0 +1,69 @@
+package dev.bulwark.cache;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import dev.bulwark.config.CacheOptions;
+import dev.bulwark.memory.MemorySignals;
+import dev.bulwark.memory.PressureLevel;
+import dev.bulwark.memory.PressureListener;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
+import io.vertx.core.json.JsonArray;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executor;
+
+/**
+ * The caches declared in config, by name. As a {@link PressureListener} it shrinks every cache to
+ * {@code cache.elevatedFraction} of its byte budget while memory pressure is above NORMAL, and restores the budgets at
+ * NORMAL.
+ */
+public final class NamedCaches implements PressureListener {
+
+  private final CacheOptions options;
+  private final Map<String, BoundedCache> caches = new LinkedHashMap<>();
+
+  private NamedCaches(CacheOptions options, Executor executor) {
+    this.options = options;
+    for (CacheOptions.Named named : options.caches().values()) {
+      caches.put(named.name(), new BoundedCache(named, executor));
+    }
+  }
+
+  /** The caches of {@code options}; {@code executor} runs Caffeine's maintenance (evictions, expiry). */
+  public static NamedCaches create(CacheOptions options, Executor executor) {
+    return new NamedCaches(options, executor);
+  }
+
+  /** The cache of that name, or null. */
+  public BoundedCache get(String name) {
+    return caches.get(name);
+  }
+
+  public CacheOptions options() {
+    return options;
+  }
+
+  @Override
+  public void onPressure(PressureLevel level, MemorySignals signals) {
+    double fraction = level == PressureLevel.NORMAL ? 1 : options.elevatedFraction();
+    caches.values().forEach(c -> c.limitTo(fraction));
+  }
+
+  /** The {@code caches} section of {@code /admin/status}. */
+  public JsonArray toJson() {
+    JsonArray out = new JsonArray();
+    caches.values().forEach(c -> out.add(c.stats()));
+    return out;
+  }
+
+  /** Size, hits, misses, evictions (Micrometer's Caffeine binder) and weight, per cache. */
+  public void bindTo(MeterRegistry registry) {
+    for (BoundedCache cache : caches.values()) {
+      Cache<String, CachedValue> caffeine = cache.caffeine();
+      CaffeineCacheMetrics.monitor(registry, caffeine, cache.name());
+      Gauge.builder("bulwark.cache.weight.bytes", cache, BoundedCache::weightBytes).tag("cache", cache.name())
+          .description("Bytes held by the cache, as weighed").register(registry);
+    }
+  }
+}

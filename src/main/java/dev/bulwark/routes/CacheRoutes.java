@@ -1,0 +1,105 @@
+package dev.bulwark.routes;
+
+import dev.bulwark.ApiError;
+import dev.bulwark.RouteModule;
+import dev.bulwark.cache.BoundedCache;
+import dev.bulwark.cache.CachedValue;
+import dev.bulwark.cache.NamedCaches;
+import dev.bulwark.memory.BodyBudget;
+import dev.bulwark.stream.BodyReader;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * {@code PUT/GET/DELETE /cache/{name}/{key}} and {@code GET /cache/{name}}: the named, bounded caches over HTTP. Keys
+ * and values are checked before anything is buffered: a declared value over {@code cache.maxValueSize} is refused by
+ * its Content-Length, an undeclared one while it is read.
+ */
+public final class CacheRoutes implements RouteModule {
+
+  private static final String OCTETS = "application/octet-stream";
+  private static final int MAX_CONTENT_TYPE = 256;
+
+  private final NamedCaches caches;
+  private final BodyBudget budget;
+  private final Runnable onBudgetRefused;
+  private final ApiError valueTooLarge;
+  private final int maxKeyLength;
+  private final long maxValueSize;
+
+  public CacheRoutes(NamedCaches caches, BodyBudget budget, Runnable onBudgetRefused) {
+    this.caches = caches;
+    this.budget = budget;
+    this.onBudgetRefused = onBudgetRefused;
+    this.maxKeyLength = caches.options().maxKeyLength();
+    this.maxValueSize = caches.options().maxValueSize();
+    this.valueTooLarge = new ApiError(413, "value_too_large", "A cached value may be at most " + maxValueSize
+        + " bytes (cache.maxValueSize).", new JsonObject().put("bytesLimit", maxValueSize));
+  }
+
+  @Override
+  public void mount(Router router, Context context) {
+    router.put("/cache/:name/:key").handler(this::put);
+    router.get("/cache/:name/:key").handler(ctx -> {
+      CachedValue value = cacheOf(ctx).get(keyOf(ctx));
+      if (value == null) {
+        throw new ApiError(404, "not_found", "No entry under this key.");
+      }
+      ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, value.contentType())
+          .end(io.vertx.core.buffer.Buffer.buffer(value.bytes()));
+    });
+    router.delete("/cache/:name/:key").handler(ctx -> {
+      cacheOf(ctx).invalidate(keyOf(ctx));
+      ctx.response().setStatusCode(204).end();
+    });
+    router.get("/cache/:name").handler(ctx -> ctx.json(cacheOf(ctx).stats()));
+  }
+
+  private void put(RoutingContext ctx) {
+    BoundedCache cache = cacheOf(ctx);
+    String key = keyOf(ctx);
+    String declared = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+    if (declared != null && declared.length() <= 18 && declared.chars().allMatch(Character::isDigit)
+        && Long.parseLong(declared) > maxValueSize) {
+      ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+      throw valueTooLarge;
+    }
+    String contentType = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+    if (contentType != null && contentType.length() > MAX_CONTENT_TYPE) {
+      throw new ApiError(400, "bad_request", "The Content-Type is longer than " + MAX_CONTENT_TYPE + " characters.");
+    }
+    String type = contentType == null ? OCTETS : contentType;
+    BodyReader.read(ctx, maxValueSize, valueTooLarge, budget, onBudgetRefused)
+        .onSuccess(body -> {
+          cache.put(key, new CachedValue(body.getBytes(), type));
+          ctx.response().setStatusCode(204).end();
+        })
+        .onFailure(e -> {
+          if (e instanceof ApiError error) {
+            error.failOn(ctx);
+          } else if (!ctx.response().ended() && !ctx.response().closed()) {
+            ctx.fail(e);
+          }
+        });
+  }
+
+  private BoundedCache cacheOf(RoutingContext ctx) {
+    BoundedCache cache = caches.get(ctx.pathParam("name"));
+    if (cache == null) {
+      throw new ApiError(404, "unknown_cache", "No cache of that name is configured (caches.<name>).");
+    }
+    return cache;
+  }
+
+  private String keyOf(RoutingContext ctx) {
+    String key = ctx.pathParam("key");
+    if (key == null || key.isEmpty() || key.length() > maxKeyLength
+        || key.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+      throw new ApiError(400, "bad_key", "A key is 1 to " + maxKeyLength
+          + " characters, without control characters (cache.maxKeyLength).");
+    }
+    return key;
+  }
+}
