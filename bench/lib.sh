@@ -50,7 +50,7 @@ start_bulwark() {
   local port=$1 admin=$2 log=$3
   (cd "$WORK" && exec env BULWARK_HTTP_HOST=127.0.0.1 BULWARK_HTTP_PORT="$port" BULWARK_ADMIN_PORT="$admin" \
      BULWARK_HTTP_INSTANCES="${INSTANCES:-2}" BULWARK_ADMIN_TOKEN_FILE="$WORK/admin.token" \
-     java $JVM_FLAGS -jar "$JAR" >"$log" 2>&1) &
+     java $JVM_FLAGS -jar "$JAR" ${SERVER_ARGS:-} >"$log" 2>&1) &
   STARTED=$!
   PIDS+=("$STARTED")
 }
