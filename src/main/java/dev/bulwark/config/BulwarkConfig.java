@@ -23,6 +23,7 @@ public final class BulwarkConfig {
   private final HealthOptions health;
   private final LabOptions lab;
   private final CacheOptions cache;
+  private final SessionOptions sessions;
   private final List<Key> keys;
 
   private BulwarkConfig(Section root, List<Key> keys) throws ConfigException {
@@ -37,6 +38,7 @@ public final class BulwarkConfig {
     this.lab = new LabOptions(root.section("lab"));
     this.cache = new CacheOptions(root.section("cache"), root.section("caches"),
         root.names("caches", List.of(CacheOptions.DEFAULT_CACHE), CacheOptions.MAX_CACHES));
+    this.sessions = new SessionOptions(root.section("sessions"));
     this.keys = Collections.unmodifiableList(keys);
   }
 
@@ -105,6 +107,10 @@ public final class BulwarkConfig {
 
   public CacheOptions cache() {
     return cache;
+  }
+
+  public SessionOptions sessions() {
+    return sessions;
   }
 
   /** Every key in declaration order, with its default and the value in force. */

@@ -14,6 +14,7 @@ import dev.bulwark.metrics.Metrics;
 import dev.bulwark.metrics.RequestMetricsHandler.RequestMeters;
 import dev.bulwark.routes.BuiltInRoutes;
 import dev.bulwark.routes.LabLeak;
+import dev.bulwark.session.BoundedSessionStore;
 import dev.bulwark.scope.ScopeCounters;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -101,9 +102,11 @@ public final class BulwarkServer {
     memory.addListener(caches);
     caches.bindTo(metrics.registry());
     status.section("caches", caches::toJson);
+    BoundedSessionStore sessions = new BoundedSessionStore(vertx, config.sessions(), ForkJoinPool.commonPool());
+    status.section("sessions", sessions::toJson);
     BuiltInRoutes.Shared shared = new BuiltInRoutes.Shared(config, health,
         new LabLeak(config.lab().maxLeakBytes()), budget,
-        () -> memory.recordShed(MemoryMonitor.ShedReason.INFLIGHT_BYTES), caches);
+        () -> memory.recordShed(MemoryMonitor.ShedReason.INFLIGHT_BYTES), caches, sessions);
     Iterator<AdmissionHandler> nextAdmission = admissions.iterator();
     Supplier<List<RouteModule>> modules = () -> {
       List<RouteModule> all = new ArrayList<>(BuiltInRoutes.create(shared));

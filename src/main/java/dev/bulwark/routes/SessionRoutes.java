@@ -1,0 +1,82 @@
+package dev.bulwark.routes;
+
+import dev.bulwark.ApiError;
+import dev.bulwark.RouteModule;
+import dev.bulwark.config.SessionOptions;
+import dev.bulwark.memory.BodyBudget;
+import dev.bulwark.stream.BodyReader;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.Session;
+import io.vertx.ext.web.handler.SessionHandler;
+import io.vertx.ext.web.sstore.SessionStore;
+import java.util.Locale;
+
+/**
+ * {@code GET /session} (a visit counter) and {@code PUT /session/data/{key}}. Only these routes carry a session: the
+ * rest of the server never pays for one.
+ */
+public final class SessionRoutes implements RouteModule {
+
+  private static final String VISITS = "visits";
+  private static final String DATA_PREFIX = "data.";
+
+  private final SessionStore store;
+  private final BodyBudget budget;
+  private final Runnable onBudgetRefused;
+
+  public SessionRoutes(SessionStore store, BodyBudget budget, Runnable onBudgetRefused) {
+    this.store = store;
+    this.budget = budget;
+    this.onBudgetRefused = onBudgetRefused;
+  }
+
+  @Override
+  public void mount(Router router, Context context) {
+    SessionOptions options = context.config().sessions();
+    SessionHandler sessions = SessionHandler.create(store)
+        .setSessionCookieName(options.cookieName())
+        .setCookieHttpOnlyFlag(true)
+        .setCookieSecureFlag(options.cookieSecure())
+        .setCookieSameSite(CookieSameSite.valueOf(options.sameSite().toUpperCase(Locale.ROOT)))
+        .setSessionTimeout(options.timeout().toMillis())
+        .setNagHttps(false);
+    router.route("/session*").handler(sessions);
+    router.get("/session").handler(ctx -> {
+      Session session = ctx.session();
+      int visits = session.get(VISITS) == null ? 1 : (int) session.get(VISITS) + 1;
+      session.put(VISITS, visits);
+      ctx.json(new JsonObject().put("id", session.id()).put("visits", visits));
+    });
+    ApiError tooLarge = new ApiError(413, "value_too_large", "A session value may be at most "
+        + options.maxValueSize() + " bytes (sessions.maxValueSize).");
+    router.put("/session/data/:key").handler(ctx -> put(ctx, options, tooLarge));
+  }
+
+  private void put(RoutingContext ctx, SessionOptions options, ApiError tooLarge) {
+    String key = ctx.pathParam("key");
+    if (key.isEmpty() || key.length() > 64 || key.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+      throw new ApiError(400, "bad_key", "A session key is 1 to 64 characters, without control characters.");
+    }
+    Session session = ctx.session();
+    if (session.get(DATA_PREFIX + key) == null
+        && session.data().keySet().stream().filter(k -> k.startsWith(DATA_PREFIX)).count() >= options.maxKeys()) {
+      throw new ApiError(413, "value_too_large", "A session holds at most " + options.maxKeys()
+          + " keys (sessions.maxKeys).");
+    }
+    BodyReader.read(ctx, options.maxValueSize(), tooLarge, budget, onBudgetRefused)
+        .onSuccess(body -> {
+          session.put(DATA_PREFIX + key, body.toString());
+          ctx.response().setStatusCode(204).end();
+        })
+        .onFailure(e -> {
+          if (e instanceof ApiError error) {
+            error.failOn(ctx);
+          } else if (!ctx.response().ended() && !ctx.response().closed()) {
+            ctx.fail(e);
+          }
+        });
+  }
+}
