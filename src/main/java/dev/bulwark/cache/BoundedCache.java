@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Weigher;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import dev.bulwark.config.CacheOptions;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.Executor;
 
@@ -12,7 +13,7 @@ import java.util.concurrent.Executor;
  * One named cache, bounded twice: by bytes ({@code maxWeight}, each entry weighed as the bytes it really retains: key,
  * value and entry overhead) and by entries ({@code maxEntries}, enforced by giving every entry at least
  * {@code maxWeight / maxEntries} of weight). Caffeine evicts the least valuable entries first (W-TinyLFU, not FIFO).
- * Thread-safe; shared by every event loop.
+ * With {@code redis: true} a {@link SharedTier} sits behind it. Thread-safe; shared by every event loop.
  */
 public final class BoundedCache {
 
@@ -21,9 +22,11 @@ public final class BoundedCache {
 
   private final CacheOptions.Named options;
   private final Cache<String, CachedValue> cache;
+  private final SharedTier tier;
 
-  BoundedCache(CacheOptions.Named options, Executor executor) {
+  BoundedCache(CacheOptions.Named options, Executor executor, SharedTier tier) {
     this.options = options;
+    this.tier = tier;
     int minWeight = (int) Math.min(Integer.MAX_VALUE, Math.max(1, options.maxWeight() / options.maxEntries()));
     Weigher<String, CachedValue> weigher = (key, value) -> Math.max(minWeight, weigh(key, value));
     Caffeine<String, CachedValue> builder = Caffeine.newBuilder()
@@ -50,16 +53,31 @@ public final class BoundedCache {
     return options.name();
   }
 
-  public CachedValue get(String key) {
-    return cache.getIfPresent(key);
+  /** The local entry, or, for a shared cache, the one in Redis (then kept locally); null when absent. */
+  public Future<CachedValue> get(String key) {
+    CachedValue local = cache.getIfPresent(key);
+    if (local != null || tier == null) {
+      return Future.succeededFuture(local);
+    }
+    return tier.get(key).onSuccess(shared -> {
+      if (shared != null) {
+        cache.put(key, shared);
+      }
+    });
   }
 
-  public void put(String key, CachedValue value) {
-    cache.put(key, value);
+  /** Stores the entry; for a shared cache, in Redis first (fails with 503 {@code backend_unavailable} if down). */
+  public Future<Void> put(String key, CachedValue value) {
+    if (tier == null) {
+      cache.put(key, value);
+      return Future.succeededFuture();
+    }
+    return tier.put(key, value).onSuccess(v -> cache.put(key, value));
   }
 
-  public void invalidate(String key) {
+  public Future<Void> invalidate(String key) {
     cache.invalidate(key);
+    return tier == null ? Future.succeededFuture() : tier.delete(key);
   }
 
   /** Bounds the cache's bytes to {@code fraction} of its budget (1 restores it); evicts at once if over. */

@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonArray;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 
 /**
  * The caches declared in config, by name. As a {@link PressureListener} it shrinks every cache to
@@ -23,16 +24,22 @@ public final class NamedCaches implements PressureListener {
   private final CacheOptions options;
   private final Map<String, BoundedCache> caches = new LinkedHashMap<>();
 
-  private NamedCaches(CacheOptions options, Executor executor) {
+  private NamedCaches(CacheOptions options, Executor executor, Function<CacheOptions.Named, SharedTier> tiers) {
     this.options = options;
     for (CacheOptions.Named named : options.caches().values()) {
-      caches.put(named.name(), new BoundedCache(named, executor));
+      caches.put(named.name(), new BoundedCache(named, executor, named.redis() ? tiers.apply(named) : null));
     }
   }
 
-  /** The caches of {@code options}; {@code executor} runs Caffeine's maintenance (evictions, expiry). */
+  /** Local caches only; {@code executor} runs Caffeine's maintenance (evictions, expiry). */
   public static NamedCaches create(CacheOptions options, Executor executor) {
-    return new NamedCaches(options, executor);
+    return new NamedCaches(options, executor, named -> null);
+  }
+
+  /** As {@link #create(CacheOptions, Executor)}, with the Redis tier {@code tiers} makes for shared caches. */
+  public static NamedCaches create(CacheOptions options, Executor executor,
+      Function<CacheOptions.Named, SharedTier> tiers) {
+    return new NamedCaches(options, executor, tiers);
   }
 
   /** The cache of that name, or null. */

@@ -24,6 +24,7 @@ public final class BulwarkConfig {
   private final LabOptions lab;
   private final CacheOptions cache;
   private final SessionOptions sessions;
+  private final RedisOptions redis;
   private final List<Key> keys;
 
   private BulwarkConfig(Section root, List<Key> keys) throws ConfigException {
@@ -39,6 +40,12 @@ public final class BulwarkConfig {
     this.cache = new CacheOptions(root.section("cache"), root.section("caches"),
         root.names("caches", List.of(CacheOptions.DEFAULT_CACHE), CacheOptions.MAX_CACHES));
     this.sessions = new SessionOptions(root.section("sessions"));
+    this.redis = new RedisOptions(root.section("redis"));
+    for (CacheOptions.Named named : cache.caches().values()) {
+      if (named.redis() && !redis.enabled()) {
+        throw new ConfigException("caches." + named.name() + ".redis = true: needs redis.url to be set");
+      }
+    }
     this.keys = Collections.unmodifiableList(keys);
   }
 
@@ -111,6 +118,10 @@ public final class BulwarkConfig {
 
   public SessionOptions sessions() {
     return sessions;
+  }
+
+  public RedisOptions redis() {
+    return redis;
   }
 
   /** Every key in declaration order, with its default and the value in force. */

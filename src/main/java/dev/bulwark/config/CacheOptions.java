@@ -21,7 +21,7 @@ public final class CacheOptions {
 
   /** One named cache. */
   public record Named(String name, int maxEntries, long maxWeight, Duration expireAfterWrite,
-      Duration expireAfterAccess) {
+      Duration expireAfterAccess, boolean redis) {
   }
 
   private final int maxKeyLength;
@@ -51,7 +51,9 @@ public final class CacheOptions {
         "An entry expires this long after it was written; 0s never.");
     Duration access = s.duration("expireAfterAccess", Duration.ZERO, Duration.ZERO, Duration.ofDays(365),
         "An entry expires this long after it was last read or written; 0s never.");
-    return new Named(name, maxEntries, maxWeight, write, access);
+    boolean redis = s.bool("redis", false, "Shares entries through Redis (`redis.url`): read-through and "
+        + "write-through with the same expiry; the local layer stays bounded and serves while Redis is down.");
+    return new Named(name, maxEntries, maxWeight, write, access, redis);
   }
 
   public int maxKeyLength() {

@@ -22,10 +22,16 @@ public final class Health {
   private final HealthOptions options;
   private final MemoryMonitor monitor;
   private volatile boolean draining;
+  private volatile RedisCheck requiredRedis;
 
   public Health(HealthOptions options, MemoryMonitor monitor) {
     this.options = options;
     this.monitor = monitor;
+  }
+
+  /** Readiness is DOWN while this Redis does not answer. */
+  public void requireRedis(RedisCheck check) {
+    this.requiredRedis = check;
   }
 
   /** From now on readiness is DOWN: the server is shutting down and load balancers should stop sending. */
@@ -45,6 +51,10 @@ public final class Health {
     }
     if (monitor.level() == PressureLevel.CRITICAL) {
       reasons.add("memory_pressure_critical");
+    }
+    RedisCheck redis = requiredRedis;
+    if (redis != null && !redis.up()) {
+      reasons.add("redis_unavailable");
     }
     return reasons;
   }

@@ -21,6 +21,7 @@ public final class CacheRoutes implements RouteModule {
 
   private static final String OCTETS = "application/octet-stream";
   private static final int MAX_CONTENT_TYPE = 256;
+  private static final ApiError NOT_FOUND = new ApiError(404, "not_found", "No entry under this key.");
 
   private final NamedCaches caches;
   private final BodyBudget budget;
@@ -42,18 +43,17 @@ public final class CacheRoutes implements RouteModule {
   @Override
   public void mount(Router router, Context context) {
     router.put("/cache/:name/:key").handler(this::put);
-    router.get("/cache/:name/:key").handler(ctx -> {
-      CachedValue value = cacheOf(ctx).get(keyOf(ctx));
-      if (value == null) {
-        throw new ApiError(404, "not_found", "No entry under this key.");
+    router.get("/cache/:name/:key").handler(ctx -> cacheOf(ctx).get(keyOf(ctx)).onComplete(ar -> {
+      if (ar.failed() || ar.result() == null) {
+        fail(ctx, ar.failed() ? ar.cause() : NOT_FOUND);
+        return;
       }
-      ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, value.contentType())
-          .end(io.vertx.core.buffer.Buffer.buffer(value.bytes()));
-    });
-    router.delete("/cache/:name/:key").handler(ctx -> {
-      cacheOf(ctx).invalidate(keyOf(ctx));
-      ctx.response().setStatusCode(204).end();
-    });
+      ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, ar.result().contentType())
+          .end(io.vertx.core.buffer.Buffer.buffer(ar.result().bytes()));
+    }));
+    router.delete("/cache/:name/:key").handler(ctx -> cacheOf(ctx).invalidate(keyOf(ctx))
+        .onSuccess(v -> ctx.response().setStatusCode(204).end())
+        .onFailure(e -> fail(ctx, e)));
     router.get("/cache/:name").handler(ctx -> ctx.json(cacheOf(ctx).stats()));
   }
 
@@ -72,17 +72,17 @@ public final class CacheRoutes implements RouteModule {
     }
     String type = contentType == null ? OCTETS : contentType;
     BodyReader.read(ctx, maxValueSize, valueTooLarge, budget, onBudgetRefused)
-        .onSuccess(body -> {
-          cache.put(key, new CachedValue(body.getBytes(), type));
-          ctx.response().setStatusCode(204).end();
-        })
-        .onFailure(e -> {
-          if (e instanceof ApiError error) {
-            error.failOn(ctx);
-          } else if (!ctx.response().ended() && !ctx.response().closed()) {
-            ctx.fail(e);
-          }
-        });
+        .compose(body -> cache.put(key, new CachedValue(body.getBytes(), type)))
+        .onSuccess(v -> ctx.response().setStatusCode(204).end())
+        .onFailure(e -> fail(ctx, e));
+  }
+
+  private static void fail(RoutingContext ctx, Throwable e) {
+    if (e instanceof ApiError error) {
+      error.failOn(ctx);
+    } else if (!ctx.response().ended() && !ctx.response().closed()) {
+      ctx.fail(e);
+    }
   }
 
   private BoundedCache cacheOf(RoutingContext ctx) {

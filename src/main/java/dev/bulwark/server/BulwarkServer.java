@@ -2,6 +2,12 @@ package dev.bulwark.server;
 
 import dev.bulwark.RouteModule;
 import dev.bulwark.cache.NamedCaches;
+import dev.bulwark.cache.SharedTier;
+import dev.bulwark.health.RedisCheck;
+import dev.bulwark.session.RedisSessionStore;
+import io.vertx.ext.web.sstore.SessionStore;
+import io.vertx.redis.client.Redis;
+import java.time.Duration;
 import dev.bulwark.admin.AdminStatus;
 import dev.bulwark.admin.AdminToken;
 import dev.bulwark.config.BulwarkConfig;
@@ -42,20 +48,36 @@ import org.slf4j.LoggerFactory;
 public final class BulwarkServer {
 
   private static final Logger LOG = LoggerFactory.getLogger(BulwarkServer.class);
+  private static final Duration REDIS_CHECK_INTERVAL = Duration.ofSeconds(1);
 
   private final Vertx vertx;
   private final Metrics metrics;
   private final MemoryMonitor memory;
   private final Health health;
+  private final Redis redis;
+  private final RedisCheck redisCheck;
   private volatile int httpPort = -1;
   private volatile int adminPort = -1;
   private volatile AdminToken adminToken;
 
-  private BulwarkServer(Vertx vertx, Metrics metrics, MemoryMonitor memory, Health health) {
+  private BulwarkServer(Vertx vertx, Metrics metrics, MemoryMonitor memory, Health health, Redis redis) {
     this.vertx = vertx;
     this.metrics = metrics;
     this.memory = memory;
     this.health = health;
+    this.redis = redis;
+    this.redisCheck = redis == null ? null : new RedisCheck(vertx, redis, REDIS_CHECK_INTERVAL);
+  }
+
+  /** The process's one Redis client, reconnecting by itself, or null when {@code redis.url} is empty. */
+  private static Redis redisClient(Vertx vertx, BulwarkConfig config) {
+    if (!config.redis().enabled()) {
+      return null;
+    }
+    return Redis.createClient(vertx, new io.vertx.redis.client.RedisOptions()
+        .setConnectionString(config.redis().url())
+        .setMaxPoolSize(config.redis().maxPoolSize())
+        .setMaxPoolWaiting(config.redis().maxPoolWaiting()));
   }
 
   /** Starts with Bulwark's routes and every {@link RouteModule} listed as a Java service. */
@@ -71,7 +93,8 @@ public final class BulwarkServer {
     VertxOptions vertxOptions = new VertxOptions().setEventLoopPoolSize(instances);
     Vertx vertx = metrics.install(Vertx.builder().with(vertxOptions), vertxOptions).build();
     MemoryMonitor memory = MemoryMonitor.start(config.memory());
-    BulwarkServer server = new BulwarkServer(vertx, metrics, memory, new Health(config.health(), memory));
+    BulwarkServer server = new BulwarkServer(vertx, metrics, memory, new Health(config.health(), memory),
+        redisClient(vertx, config));
     Future<Void> jvmMeters = vertx.executeBlocking(() -> {
       metrics.bindJvm();
       return null;
@@ -82,6 +105,9 @@ public final class BulwarkServer {
   }
 
   private Future<BulwarkServer> deploy(BulwarkConfig config, int instances, Supplier<List<RouteModule>> userModules) {
+    if (redisCheck != null && config.redis().required()) {
+      health.requireRedis(redisCheck);
+    }
     List<AdmissionHandler> admissions = new ArrayList<>();
     int perLoop = (config.http().maxInFlight() + instances - 1) / instances;
     for (int i = 0; i < instances; i++) {
@@ -98,12 +124,20 @@ public final class BulwarkServer {
     MemoryMeters.bind(metrics.registry(), memory, budget);
     ServerParts parts = new ServerParts(metrics, new RequestMeters(metrics.registry(), instances), status, scopes,
         memory, budget);
-    NamedCaches caches = NamedCaches.create(config.cache(), ForkJoinPool.commonPool());
+    NamedCaches caches = NamedCaches.create(config.cache(), ForkJoinPool.commonPool(), named ->
+        new SharedTier(redis, config.redis().keyPrefix(), named.name(), named.expireAfterWrite()));
     memory.addListener(caches);
     caches.bindTo(metrics.registry());
     status.section("caches", caches::toJson);
-    BoundedSessionStore sessions = new BoundedSessionStore(vertx, config.sessions(), ForkJoinPool.commonPool());
-    status.section("sessions", sessions::toJson);
+    SessionStore sessions;
+    if (redis != null) {
+      sessions = new RedisSessionStore(vertx, redis, config.redis().keyPrefix());
+      status.section("sessions", () -> new JsonObject().put("store", "redis"));
+    } else {
+      BoundedSessionStore local = new BoundedSessionStore(vertx, config.sessions(), ForkJoinPool.commonPool());
+      sessions = local;
+      status.section("sessions", local::toJson);
+    }
     BuiltInRoutes.Shared shared = new BuiltInRoutes.Shared(config, health,
         new LabLeak(config.lab().maxLeakBytes()), budget,
         () -> memory.recordShed(MemoryMonitor.ShedReason.INFLIGHT_BYTES), caches, sessions);
@@ -206,6 +240,10 @@ public final class BulwarkServer {
    */
   public Future<Void> close() {
     health.startDraining();
+    if (redisCheck != null) {
+      redisCheck.close();
+      redis.close();
+    }
     return vertx.close().onComplete(ar -> {
       memory.close();
       metrics.close();

@@ -20,7 +20,7 @@ public final class RedisProcess implements AutoCloseable {
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
 
-  private final Process process;
+  private Process process;
   private final int port;
   private final Path dir;
 
@@ -33,26 +33,47 @@ public final class RedisProcess implements AutoCloseable {
   public static RedisProcess start() throws IOException, InterruptedException {
     int port = freePort();
     Path dir = Files.createTempDirectory("bulwark-redis");
-    Process process = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
+    RedisProcess redis = new RedisProcess(launch(port, dir), port, dir);
+    redis.awaitPing();
+    return redis;
+  }
+
+  private static Process launch(int port, Path dir) throws IOException {
+    return new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
         "--save", "", "--appendonly", "no", "--dir", dir.toString())
         .redirectErrorStream(true)
-        .redirectOutput(dir.resolve("redis.log").toFile())
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile()))
         .start();
-    RedisProcess redis = new RedisProcess(process, port, dir);
+  }
+
+  /** Stops the server, as a crash or a restart would; {@link #restart()} brings it back on the same port. */
+  public void stop() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(5, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+    }
+  }
+
+  public void restart() throws IOException, InterruptedException {
+    process = launch(port, dir);
+    awaitPing();
+  }
+
+  private void awaitPing() throws IOException, InterruptedException {
+    RedisProcess redis = this;
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
       try {
         if (redis.command("PING").equals("+PONG")) {
-          return redis;
+          return;
         }
       } catch (IOException notYet) {
-        if (!process.isAlive()) {
+        if (!redis.process.isAlive()) {
           break;
         }
         Thread.sleep(20); // polling a child process start-up, not a timing assumption
       }
     }
-    redis.close();
     throw new IOException("redis-server did not answer PING on port " + port + "; see " + dir.resolve("redis.log"));
   }
 
@@ -92,10 +113,7 @@ public final class RedisProcess implements AutoCloseable {
 
   @Override
   public void close() throws IOException, InterruptedException {
-    process.destroy();
-    if (!process.waitFor(5, TimeUnit.SECONDS)) {
-      process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-    }
+    stop();
     try (var files = Files.walk(dir)) {
       files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }

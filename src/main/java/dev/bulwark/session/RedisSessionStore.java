@@ -1,0 +1,103 @@
+package dev.bulwark.session;
+
+import dev.bulwark.ApiError;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.prng.VertxContextPRNG;
+import io.vertx.ext.web.Session;
+import io.vertx.ext.web.sstore.SessionStore;
+import io.vertx.ext.web.sstore.impl.SharedDataSessionImpl;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+
+/**
+ * Sessions in Redis, so every instance behind a load balancer sees them: each session is one key under
+ * {@code <redis.keyPrefix>session:} with the session's timeout as its TTL. Unlike vertx-web's RedisSessionStore it
+ * never uses bare keys and never FLUSHDB: {@link #clear()} and {@link #size()} are refused rather than touching a
+ * shared keyspace. Redis down: requests that need a session get 503 {@code backend_unavailable}.
+ */
+public final class RedisSessionStore implements SessionStore {
+
+  private static final ApiError UNAVAILABLE = new ApiError(503, "backend_unavailable",
+      "The session store (Redis) cannot be reached; retry later.");
+
+  private final Redis redis;
+  private final String prefix;
+  private final VertxContextPRNG random;
+
+  public RedisSessionStore(Vertx vertx, Redis redis, String keyPrefix) {
+    this.redis = redis;
+    this.prefix = keyPrefix + "session:";
+    this.random = VertxContextPRNG.current(vertx);
+  }
+
+  @Override
+  public SessionStore init(Vertx vertx, JsonObject options) {
+    return this;
+  }
+
+  @Override
+  public long retryTimeout() {
+    return 0;
+  }
+
+  @Override
+  public Session createSession(long timeout) {
+    return new SharedDataSessionImpl(random, timeout, DEFAULT_SESSIONID_LENGTH);
+  }
+
+  @Override
+  public Session createSession(long timeout, int length) {
+    return new SharedDataSessionImpl(random, timeout, length);
+  }
+
+  @Override
+  public Future<Session> get(String id) {
+    return redis.send(Request.cmd(Command.GET).arg(prefix + id))
+        .recover(e -> Future.failedFuture(UNAVAILABLE))
+        .map(r -> {
+          if (r == null) {
+            return null;
+          }
+          SharedDataSessionImpl session = new SharedDataSessionImpl(random);
+          session.readFromBuffer(0, r.toBuffer());
+          return session;
+        });
+  }
+
+  @Override
+  public Future<Void> delete(String id) {
+    return redis.send(Request.cmd(Command.DEL).arg(prefix + id)).<Void>mapEmpty()
+        .recover(e -> Future.failedFuture(UNAVAILABLE));
+  }
+
+  /** Last writer wins: Redis holds one version; concurrent requests of one session are rare and benign here. */
+  @Override
+  public Future<Void> put(Session session) {
+    Buffer bytes = Buffer.buffer();
+    ((SharedDataSessionImpl) session).writeToBuffer(bytes);
+    return redis.send(Request.cmd(Command.SET).arg(prefix + session.id()).arg(bytes).arg("PX")
+            .arg(session.timeout()))
+        .<Void>mapEmpty()
+        .recover(e -> Future.failedFuture(UNAVAILABLE));
+  }
+
+  @Override
+  public Future<Void> clear() {
+    return Future.failedFuture(new UnsupportedOperationException(
+        "clearing sessions in a shared Redis is refused; delete the keys under " + prefix + " yourself"));
+  }
+
+  @Override
+  public Future<Integer> size() {
+    return Future.failedFuture(new UnsupportedOperationException("not counted in a shared Redis"));
+  }
+
+  @Override
+  public void close() {
+    // The Redis client belongs to the server, which closes it.
+  }
+}
