@@ -25,6 +25,7 @@ public final class BulwarkConfig {
   private final CacheOptions cache;
   private final SessionOptions sessions;
   private final RedisOptions redis;
+  private final FilesOptions files;
   private final List<Key> keys;
 
   private BulwarkConfig(Section root, List<Key> keys) throws ConfigException {
@@ -41,6 +42,7 @@ public final class BulwarkConfig {
         root.names("caches", List.of(CacheOptions.DEFAULT_CACHE), CacheOptions.MAX_CACHES));
     this.sessions = new SessionOptions(root.section("sessions"));
     this.redis = new RedisOptions(root.section("redis"));
+    this.files = new FilesOptions(root.section("files"), root.section("data"));
     for (CacheOptions.Named named : cache.caches().values()) {
       if (named.redis() && !redis.enabled()) {
         throw new ConfigException("caches." + named.name() + ".redis = true: needs redis.url to be set");
@@ -122,6 +124,10 @@ public final class BulwarkConfig {
 
   public RedisOptions redis() {
     return redis;
+  }
+
+  public FilesOptions files() {
+    return files;
   }
 
   /** Every key in declaration order, with its default and the value in force. */

@@ -215,7 +215,8 @@ abstract class AbstractScope implements ResourceScope {
       r.released = true;
       liveByKind[r.kind.ordinal()]--;
       counters.recordOutstanding(r.kind, -1, longLived());
-      if (r.site != null) {
+      if (r.site != null && !longLived()) {
+        // Only a request's leftovers are leaks-in-waiting; a module's resources are meant to live until undeploy.
         sites.releasedByScope(r.site, r.kind, why);
       }
       undo(r);
