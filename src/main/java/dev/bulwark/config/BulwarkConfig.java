@@ -26,6 +26,7 @@ public final class BulwarkConfig {
   private final SessionOptions sessions;
   private final RedisOptions redis;
   private final FilesOptions files;
+  private final UploadOptions uploads;
   private final List<Key> keys;
 
   private BulwarkConfig(Section root, List<Key> keys) throws ConfigException {
@@ -43,6 +44,7 @@ public final class BulwarkConfig {
     this.sessions = new SessionOptions(root.section("sessions"));
     this.redis = new RedisOptions(root.section("redis"));
     this.files = new FilesOptions(root.section("files"), root.section("data"));
+    this.uploads = new UploadOptions(root.section("uploads"));
     for (CacheOptions.Named named : cache.caches().values()) {
       if (named.redis() && !redis.enabled()) {
         throw new ConfigException("caches." + named.name() + ".redis = true: needs redis.url to be set");
@@ -128,6 +130,10 @@ public final class BulwarkConfig {
 
   public FilesOptions files() {
     return files;
+  }
+
+  public UploadOptions uploads() {
+    return uploads;
   }
 
   /** Every key in declaration order, with its default and the value in force. */

@@ -24,7 +24,8 @@ public final class BuiltInRoutes {
     List<RouteModule> modules = new ArrayList<>(List.of(new HelloRoutes(), new DemoRoutes(), new CriticalRoutes(),
         new HealthRoutes(shared.health(), shared.config().http().retryAfter().toSeconds()),
         new CacheRoutes(shared.caches(), shared.budget(), shared.onBudgetRefused()),
-        new SessionRoutes(shared.sessions(), shared.budget(), shared.onBudgetRefused()), new StreamingRoutes()));
+        new SessionRoutes(shared.sessions(), shared.budget(), shared.onBudgetRefused()), new StreamingRoutes(),
+        new UploadRoutes()));
     if (shared.config().lab().enabled()) {
       modules.add(new LabRoutes(shared.leak(), shared.budget(), shared.onBudgetRefused()));
     }

@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
 final class RouterAssembly {
 
   private static final Logger LOG = LoggerFactory.getLogger(RouterAssembly.class);
+  /** Uploads stream to disk: their bodies are bounded by the uploads section, not by http.maxBodySize. */
+  private static final String UPLOADS = "/uploads";
   private static final int[] ROUTER_ERRORS = {400, 404, 405, 406, 413, 414, 415, 431, 500, 501};
 
   private RouterAssembly() {
@@ -49,7 +51,8 @@ final class RouterAssembly {
         .handler(PressureHandler.create(parts.memory(), config.memory().closeConnectionsWhenElevated(),
             config.memory().shedWhenCritical(), criticalPrefixes(config)))
         .handler(BodyLimitHandler.create(config.http().maxBodySize(), parts.budget(),
-            () -> parts.memory().recordShed(MemoryMonitor.ShedReason.INFLIGHT_BYTES)));
+            () -> parts.memory().recordShed(MemoryMonitor.ShedReason.INFLIGHT_BYTES), UPLOADS,
+            config.uploads().maxRequestSize()));
 
     if (parts.metrics().enabled()) {
       router.get(config.metrics().path()).handler(parts.metrics().scrapeHandler());

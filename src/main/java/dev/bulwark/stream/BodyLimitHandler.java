@@ -18,6 +18,15 @@ public interface BodyLimitHandler extends Handler<RoutingContext> {
   String RESERVED_KEY = "bulwark.body.reserved";
 
   static BodyLimitHandler create(long maxBodySize, BodyBudget budget, Runnable onBudgetRefused) {
-    return new BodyLimitHandlerImpl(maxBodySize, budget, onBudgetRefused);
+    return new BodyLimitHandlerImpl(maxBodySize, budget, onBudgetRefused, null, 0);
+  }
+
+  /**
+   * As {@link #create(long, BodyBudget, Runnable)}, except that requests under {@code streamedPrefix} (uploads
+   * streamed to disk) may declare up to {@code streamedMax} bytes and take nothing from the in-memory budget.
+   */
+  static BodyLimitHandler create(long maxBodySize, BodyBudget budget, Runnable onBudgetRefused, String streamedPrefix,
+      long streamedMax) {
+    return new BodyLimitHandlerImpl(maxBodySize, budget, onBudgetRefused, streamedPrefix, streamedMax);
   }
 }

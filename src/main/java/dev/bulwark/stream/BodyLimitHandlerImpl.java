@@ -12,8 +12,15 @@ final class BodyLimitHandlerImpl implements BodyLimitHandler {
   private final Runnable onBudgetRefused;
   private final ApiError tooLarge;
   private final ApiError badLength;
+  private final String streamedPrefix;
+  private final long streamedMax;
+  private final ApiError streamedTooLarge;
 
-  BodyLimitHandlerImpl(long maxBodySize, BodyBudget budget, Runnable onBudgetRefused) {
+  BodyLimitHandlerImpl(long maxBodySize, BodyBudget budget, Runnable onBudgetRefused, String streamedPrefix,
+      long streamedMax) {
+    this.streamedPrefix = streamedPrefix;
+    this.streamedMax = streamedMax;
+    this.streamedTooLarge = BodyReader.tooLarge(streamedMax);
     if (maxBodySize < 0) {
       throw new IllegalArgumentException("maxBodySize must not be negative, not " + maxBodySize);
     }
@@ -32,6 +39,15 @@ final class BodyLimitHandlerImpl implements BodyLimitHandler {
       return;
     }
     long length = parseLength(declared);
+    if (length >= 0 && streamedPrefix != null && ctx.normalizedPath().startsWith(streamedPrefix)) {
+      if (length > streamedMax) {
+        ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+        ctx.fail(streamedTooLarge);
+      } else {
+        ctx.next(); // streamed to disk as it arrives: no in-memory budget to take
+      }
+      return;
+    }
     if (length < 0) {
       ctx.fail(badLength);
     } else if (length > maxBodySize) {

@@ -1,0 +1,74 @@
+package dev.bulwark.routes;
+
+import dev.bulwark.ApiError;
+import dev.bulwark.RouteModule;
+import dev.bulwark.config.UploadOptions;
+import dev.bulwark.stream.UploadReceiver;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/** {@code POST /uploads}, {@code GET /uploads/{id}} and {@code DELETE /uploads/{id}}. */
+public final class UploadRoutes implements RouteModule {
+
+  private static final String ID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+  private static final ApiError NOT_FOUND = new ApiError(404, "not_found", "No upload has this id.");
+
+  @Override
+  public void mount(Router router, Context context) {
+    UploadOptions options = context.config().uploads();
+    Path dir = Path.of(options.dir()).toAbsolutePath();
+    router.post("/uploads").handler(ctx -> UploadReceiver.receive(ctx, options, dir)
+        .onSuccess(files -> ctx.response().setStatusCode(201).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+            .end(new JsonObject().put("files", files).encode()))
+        .onFailure(e -> fail(ctx, e)));
+    router.get("/uploads/:id").handler(ctx -> {
+      String id = idOf(ctx);
+      context.vertx().fileSystem().readFile(dir.resolve(id + ".json").toString()).onComplete(ar -> {
+        if (ar.failed()) {
+          NOT_FOUND.failOn(ctx);
+          return;
+        }
+        JsonObject meta = ar.result().toJsonObject();
+        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, meta.getString("contentType"))
+            .putHeader("Content-Disposition", disposition(meta.getString("name")))
+            .putHeader("X-Content-Type-Options", "nosniff")
+            .sendFile(dir.resolve(id).toString()).onFailure(e -> { });
+      });
+    });
+    router.delete("/uploads/:id").handler(ctx -> {
+      String id = idOf(ctx);
+      context.vertx().fileSystem().delete(dir.resolve(id + ".json").toString())
+          .compose(v -> context.vertx().fileSystem().delete(dir.resolve(id).toString()))
+          .onSuccess(v -> ctx.response().setStatusCode(204).end())
+          .onFailure(e -> NOT_FOUND.failOn(ctx));
+    });
+  }
+
+  private static String idOf(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    if (!id.matches(ID)) {
+      throw NOT_FOUND;
+    }
+    return id;
+  }
+
+  /** An attachment whose name cannot break the header: ASCII fallback plus RFC 5987 UTF-8 form. */
+  static String disposition(String name) {
+    String ascii = name.replaceAll("[^A-Za-z0-9._ -]", "_");
+    String encoded = URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
+    return "attachment; filename=\"" + (ascii.isEmpty() ? "download" : ascii) + "\"; filename*=UTF-8''" + encoded;
+  }
+
+  private static void fail(RoutingContext ctx, Throwable e) {
+    if (e instanceof ApiError error) {
+      error.failOn(ctx);
+    } else if (!ctx.response().ended() && !ctx.response().closed()) {
+      ctx.fail(e);
+    }
+  }
+}
