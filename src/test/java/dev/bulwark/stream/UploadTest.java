@@ -145,6 +145,23 @@ class UploadTest {
   }
 
   @Test
+  void refuses507WhenFreeDiskWouldFallBelowTheMinimum() throws Exception {
+    Path full = Files.createTempDirectory("bulwark-full");
+    try (TestServer small = TestServer.start(new JsonObject().put("uploads", new JsonObject()
+        .put("dir", full.toString()).put("minFreeDisk", "1024TiB")))) {
+      HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + small.port()
+              + "/uploads")).header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
+          .POST(HttpRequest.BodyPublishers.ofByteArray(multipart("a", new byte[10]))).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(507);
+      assertThat(new JsonObject(r.body()).getString("error")).isEqualTo("insufficient_storage");
+      try (Stream<Path> files = Files.list(full)) {
+        assertThat(files).isEmpty();
+      }
+    }
+  }
+
+  @Test
   void notMultipartIsABadRequest() throws Exception {
     HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
         + "/uploads")).POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
