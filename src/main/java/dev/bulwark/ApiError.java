@@ -44,6 +44,18 @@ public final class ApiError extends RuntimeException {
     return details;
   }
 
+  /**
+   * Fails {@code ctx} with {@code failure} from an asynchronous step: an {@link ApiError} as it is, anything else as
+   * an unexpected failure; nothing when the response is already under way or the client has gone.
+   */
+  public static void fail(RoutingContext ctx, Throwable failure) {
+    if (failure instanceof ApiError error) {
+      error.failOn(ctx);
+    } else if (!ctx.response().ended() && !ctx.response().closed()) {
+      ctx.fail(failure);
+    }
+  }
+
   /** Fails {@code ctx} with this error, unless the response is already under way (then nothing can be said). */
   public void failOn(RoutingContext ctx) {
     if (!ctx.response().headWritten() && !ctx.response().closed()) {

@@ -45,7 +45,7 @@ public final class CacheRoutes implements RouteModule {
     router.put("/cache/:name/:key").handler(this::put);
     router.get("/cache/:name/:key").handler(ctx -> cacheOf(ctx).get(keyOf(ctx)).onComplete(ar -> {
       if (ar.failed() || ar.result() == null) {
-        fail(ctx, ar.failed() ? ar.cause() : NOT_FOUND);
+        ApiError.fail(ctx, ar.failed() ? ar.cause() : NOT_FOUND);
         return;
       }
       ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, ar.result().contentType())
@@ -53,7 +53,7 @@ public final class CacheRoutes implements RouteModule {
     }));
     router.delete("/cache/:name/:key").handler(ctx -> cacheOf(ctx).invalidate(keyOf(ctx))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
-        .onFailure(e -> fail(ctx, e)));
+        .onFailure(e -> ApiError.fail(ctx, e)));
     router.get("/cache/:name").handler(ctx -> ctx.json(cacheOf(ctx).stats()));
   }
 
@@ -74,16 +74,9 @@ public final class CacheRoutes implements RouteModule {
     BodyReader.read(ctx, maxValueSize, valueTooLarge, budget, onBudgetRefused)
         .compose(body -> cache.put(key, new CachedValue(body.getBytes(), type)))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
-        .onFailure(e -> fail(ctx, e));
+        .onFailure(e -> ApiError.fail(ctx, e));
   }
 
-  private static void fail(RoutingContext ctx, Throwable e) {
-    if (e instanceof ApiError error) {
-      error.failOn(ctx);
-    } else if (!ctx.response().ended() && !ctx.response().closed()) {
-      ctx.fail(e);
-    }
-  }
 
   private BoundedCache cacheOf(RoutingContext ctx) {
     BoundedCache cache = caches.get(ctx.pathParam("name"));

@@ -37,13 +37,7 @@ public final class LabRoutes implements RouteModule {
     });
     router.post("/lab/echo").handler(ctx -> BodyReader.read(ctx, maxBody, budget, onBudgetRefused)
         .onSuccess(body -> ctx.json(new JsonObject().put("bytes", body.length())))
-        .onFailure(e -> {
-          if (e instanceof ApiError error) {
-            error.failOn(ctx);
-          } else if (!ctx.response().ended() && !ctx.response().closed()) {
-            ctx.fail(e);
-          }
-        }));
+        .onFailure(e -> ApiError.fail(ctx, e)));
     router.post("/lab/reset").handler(ctx -> ctx.json(new JsonObject().put("releasedBytes", leak.reset())));
   }
 

@@ -71,12 +71,6 @@ public final class SessionRoutes implements RouteModule {
           session.put(DATA_PREFIX + key, body.toString());
           ctx.response().setStatusCode(204).end();
         })
-        .onFailure(e -> {
-          if (e instanceof ApiError error) {
-            error.failOn(ctx);
-          } else if (!ctx.response().ended() && !ctx.response().closed()) {
-            ctx.fail(e);
-          }
-        });
+        .onFailure(e -> ApiError.fail(ctx, e));
   }
 }

@@ -25,7 +25,7 @@ public final class UploadRoutes implements RouteModule {
     router.post("/uploads").handler(ctx -> UploadReceiver.receive(ctx, options, dir)
         .onSuccess(files -> ctx.response().setStatusCode(201).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
             .end(new JsonObject().put("files", files).encode()))
-        .onFailure(e -> fail(ctx, e)));
+        .onFailure(e -> ApiError.fail(ctx, e)));
     router.get("/uploads/:id").handler(ctx -> {
       String id = idOf(ctx);
       context.vertx().fileSystem().readFile(dir.resolve(id + ".json").toString()).onComplete(ar -> {
@@ -64,11 +64,4 @@ public final class UploadRoutes implements RouteModule {
     return "attachment; filename=\"" + (ascii.isEmpty() ? "download" : ascii) + "\"; filename*=UTF-8''" + encoded;
   }
 
-  private static void fail(RoutingContext ctx, Throwable e) {
-    if (e instanceof ApiError error) {
-      error.failOn(ctx);
-    } else if (!ctx.response().ended() && !ctx.response().closed()) {
-      ctx.fail(e);
-    }
-  }
 }

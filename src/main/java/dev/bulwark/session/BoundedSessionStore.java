@@ -6,11 +6,8 @@ import dev.bulwark.config.SessionOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.auth.prng.VertxContextPRNG;
 import io.vertx.ext.web.Session;
 import io.vertx.ext.web.sstore.AbstractSession;
-import io.vertx.ext.web.sstore.SessionStore;
-import io.vertx.ext.web.sstore.impl.SharedDataSessionImpl;
 import java.util.concurrent.Executor;
 
 /**
@@ -19,41 +16,20 @@ import java.util.concurrent.Executor;
  * least valuable sessions first: a flood's one-request sessions go before the sessions of returning users. Unlike
  * vertx-web's local store, nothing here is unbounded and no reaper timer is needed.
  */
-public final class BoundedSessionStore implements SessionStore {
+public final class BoundedSessionStore extends SessionStoreBase {
 
   private final SessionOptions options;
   private final Cache<String, Session> sessions;
-  private final VertxContextPRNG random;
 
   public BoundedSessionStore(Vertx vertx, SessionOptions options, Executor executor) {
+    super(vertx);
     this.options = options;
-    this.random = VertxContextPRNG.current(vertx);
     this.sessions = Caffeine.newBuilder()
         .executor(executor)
         .maximumSize(options.maxSessions())
         .expireAfterAccess(options.timeout())
         .recordStats()
         .build();
-  }
-
-  @Override
-  public SessionStore init(Vertx vertx, JsonObject options) {
-    return this;
-  }
-
-  @Override
-  public long retryTimeout() {
-    return 0;
-  }
-
-  @Override
-  public Session createSession(long timeout) {
-    return new SharedDataSessionImpl(random, timeout, DEFAULT_SESSIONID_LENGTH);
-  }
-
-  @Override
-  public Session createSession(long timeout, int length) {
-    return new SharedDataSessionImpl(random, timeout, length);
   }
 
   @Override

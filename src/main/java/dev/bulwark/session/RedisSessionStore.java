@@ -4,10 +4,7 @@ import dev.bulwark.ApiError;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonObject;
-import io.vertx.ext.auth.prng.VertxContextPRNG;
 import io.vertx.ext.web.Session;
-import io.vertx.ext.web.sstore.SessionStore;
 import io.vertx.ext.web.sstore.impl.SharedDataSessionImpl;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -19,39 +16,18 @@ import io.vertx.redis.client.Request;
  * never uses bare keys and never FLUSHDB: {@link #clear()} and {@link #size()} are refused rather than touching a
  * shared keyspace. Redis down: requests that need a session get 503 {@code backend_unavailable}.
  */
-public final class RedisSessionStore implements SessionStore {
+public final class RedisSessionStore extends SessionStoreBase {
 
   private static final ApiError UNAVAILABLE = new ApiError(503, "backend_unavailable",
       "The session store (Redis) cannot be reached; retry later.");
 
   private final Redis redis;
   private final String prefix;
-  private final VertxContextPRNG random;
 
   public RedisSessionStore(Vertx vertx, Redis redis, String keyPrefix) {
+    super(vertx);
     this.redis = redis;
     this.prefix = keyPrefix + "session:";
-    this.random = VertxContextPRNG.current(vertx);
-  }
-
-  @Override
-  public SessionStore init(Vertx vertx, JsonObject options) {
-    return this;
-  }
-
-  @Override
-  public long retryTimeout() {
-    return 0;
-  }
-
-  @Override
-  public Session createSession(long timeout) {
-    return new SharedDataSessionImpl(random, timeout, DEFAULT_SESSIONID_LENGTH);
-  }
-
-  @Override
-  public Session createSession(long timeout, int length) {
-    return new SharedDataSessionImpl(random, timeout, length);
   }
 
   @Override
