@@ -62,6 +62,11 @@ start_bare() {
   PIDS+=("$STARTED")
 }
 
+# admin_status TOKEN ADMIN_PORT: the /admin/status document.
+admin_status() {
+  curl -s -H "Authorization: Bearer $1" "http://127.0.0.1:$2/admin/status"
+}
+
 # wait_ready URL [tries]: polls every 10 ms until a 200.
 wait_ready() {
   local url=$1 tries=${2:-1000}

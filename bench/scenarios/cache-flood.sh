@@ -3,7 +3,7 @@
 # Then a Zipf-distributed GET workload (cache-aside: a miss PUTs the key) over ten times the keys the cache can hold.
 # Knobs (env): TOTAL (2000000), CONCURRENCY (64), ZIPF_SECONDS (20), ZIPF_S (1.0).
 cache_status() {
-  curl -s -H "Authorization: Bearer $C_TOKEN" "http://127.0.0.1:$C_ADMIN/admin/status"
+  admin_status "$C_TOKEN" "$C_ADMIN"
 }
 
 run_scenario() {

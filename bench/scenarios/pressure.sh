@@ -3,7 +3,7 @@
 # connections, while two more wrk processes probe /health/live and /critical/data. Then POST /lab/reset and time the
 # return to NORMAL. Knobs (env): FLOOD_SECONDS (60), FLOOD_CONNECTIONS (8), BODY_KIB (512).
 pressure_status() {
-  curl -s -H "Authorization: Bearer $P_TOKEN" "http://127.0.0.1:$P_ADMIN/admin/status"
+  admin_status "$P_TOKEN" "$P_ADMIN"
 }
 
 run_scenario() {

@@ -9,7 +9,7 @@ ensure_soak_client() {
 }
 
 soak_status() {
-  curl -s -H "Authorization: Bearer $SOAK_TOKEN" "http://127.0.0.1:$SOAK_ADMIN/admin/status"
+  admin_status "$SOAK_TOKEN" "$SOAK_ADMIN"
 }
 
 # full_gc_old_gen PID: a full GC, then old gen as that collection left it, in bytes.

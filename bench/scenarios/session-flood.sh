@@ -2,7 +2,7 @@
 # local store must stay at sessions.maxSessions and the heap bounded. Knobs (env): TOTAL (1000000), MAX_SESSIONS
 # (100000), CONNECTIONS (32).
 session_status() {
-  curl -s -H "Authorization: Bearer $S_TOKEN" "http://127.0.0.1:$S_ADMIN/admin/status"
+  admin_status "$S_TOKEN" "$S_ADMIN"
 }
 
 run_scenario() {
