@@ -5,7 +5,8 @@ import io.vertx.ext.web.RoutingContext;
 /**
  * The resources and data of one request. Everything it owns is released exactly once, newest first, on whichever comes
  * first: the response ended, the client went away (connection closed or reset), {@code http.requestTimeout} passed
- * (503 {@code request_timeout}) or a handler failed. It lives on its request's event loop: use it from there (from
+ * before the response started (503 {@code request_timeout}) or a handler failed. A response that has started
+ * streaming is not cut by the timeout: the connection's idle timeout guards it. It lives on its request's event loop: use it from there (from
  * other threads, hop back with {@code ctx.vertx().runOnContext}).
  *
  * <pre>{@code
@@ -33,4 +34,10 @@ public interface RequestScope extends ResourceScope {
 
   /** Why the scope was released, or null while the request is in progress. */
   ReleaseReason releaseReason();
+
+  /**
+   * Says the request is making progress (a large body still arriving): its {@code http.requestTimeout} starts again
+   * from now. Costs an unlink and a link in a list.
+   */
+  void touch();
 }

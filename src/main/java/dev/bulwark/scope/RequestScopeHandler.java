@@ -10,8 +10,9 @@ import java.time.Duration;
  * Gives every request a {@link RequestScope} and ends it on response end, client close, failure or
  * {@code http.requestTimeout}. Timeouts cost no timer and no clock read per request: scopes of one event loop share
  * one deadline order, checked by a single tick (a tenth of the timeout, 5 to 500 ms) that runs only while requests
- * are open, so a request times out between the timeout and the timeout plus two ticks. One handler serves one event
- * loop.
+ * are open, so a request times out between the timeout and the timeout plus two ticks. A response that has started
+ * is not cut (the idle timeout guards it); {@link RequestScope#touch()} restarts the timeout of a request whose body
+ * is still arriving. One handler serves one event loop.
  */
 public interface RequestScopeHandler extends Handler<RoutingContext> {
 

@@ -74,6 +74,16 @@ final class RequestScopeHandlerImpl implements RequestScopeHandler {
     open++;
   }
 
+  /** Restarts a scope's timeout from now: it moves to the tail, which keeps the list in deadline order. */
+  void restart(RequestScopeImpl scope) {
+    if (scope.prev == null && head != scope) {
+      return; // no longer timed: released, or its response is already streaming
+    }
+    unlink(scope);
+    scope.deadline = now + timeoutNanos + tickNanos;
+    link(scope);
+  }
+
   void unlink(RequestScopeImpl scope) {
     if (scope.prev == null && head != scope) {
       return; // already unlinked
@@ -99,7 +109,7 @@ final class RequestScopeHandlerImpl implements RequestScopeHandler {
     while (head != null && head.deadline - now <= 0) {
       RequestScopeImpl expired = head;
       unlink(expired);
-      expired.timeout();
+      expired.deadlinePassed();
     }
     if (head == null && tickTimer >= 0) {
       vertx.cancelTimer(tickTimer);

@@ -20,7 +20,7 @@ final class RequestScopeImpl extends AbstractScope implements RequestScope, Hand
   private final RequestScopeHandlerImpl owner;
   private final RoutingContext ctx;
   private final Thread thread;
-  final long deadline;
+  long deadline;
   RequestScopeImpl prev;
   RequestScopeImpl next;
   private Map<String, Object> attachments;
@@ -41,18 +41,27 @@ final class RequestScopeImpl extends AbstractScope implements RequestScope, Hand
     releaseAll(failed ? ReleaseReason.FAILURE : ended.succeeded() ? ReleaseReason.END : ReleaseReason.CLIENT_CLOSE);
   }
 
-  /** The deadline passed: release first, then answer 503 if nothing was sent yet, else cut the response. */
-  void timeout() {
-    releaseAll(ReleaseReason.TIMEOUT);
+  /**
+   * The deadline passed. A response already streaming (a long download, a large JSON array) is left to finish: the
+   * connection's idle timeout guards it from here, and its scope is released when it ends. Otherwise the scope is
+   * released first, then the request is answered 503.
+   */
+  void deadlinePassed() {
     HttpServerResponse response = ctx.response();
     if (response.ended() || response.closed()) {
       return;
     }
     if (response.headWritten()) {
-      response.reset();
-    } else {
-      ctx.fail(TIMED_OUT);
+      return;
     }
+    releaseAll(ReleaseReason.TIMEOUT);
+    ctx.fail(TIMED_OUT);
+  }
+
+  @Override
+  public void touch() {
+    checkAccess();
+    owner.restart(this);
   }
 
   @Override

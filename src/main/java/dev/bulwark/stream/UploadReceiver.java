@@ -117,6 +117,7 @@ public final class UploadReceiver {
 
   private void stream(HttpServerFileUpload upload, Part part, AsyncFile file, Promise<Void> closed) {
     upload.handler(chunk -> {
+      scope.touch(); // a long upload that keeps arriving is not a request that hangs
       part.size += chunk.length();
       total += chunk.length();
       if (part.size > options.maxFileSize()) {

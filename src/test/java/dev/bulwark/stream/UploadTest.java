@@ -162,6 +162,32 @@ class UploadTest {
   }
 
   @Test
+  void aSlowUploadThatKeepsArrivingOutlivesTheRequestTimeout() throws Exception {
+    Path slowDir = Files.createTempDirectory("bulwark-slow");
+    try (TestServer slow = TestServer.start(new JsonObject()
+        .put("http", new JsonObject().put("requestTimeout", "300ms"))
+        .put("uploads", new JsonObject().put("dir", slowDir.toString())))) {
+      byte[] data = random(200_000, 6);
+      byte[] body = multipart("slow.bin", data);
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress("127.0.0.1", slow.port()));
+        OutputStream out = socket.getOutputStream();
+        out.write(("POST /uploads HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: multipart/form-data; "
+            + "boundary=" + BOUNDARY + "\r\nContent-Length: " + body.length + "\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+        int step = body.length / 10;
+        for (int off = 0; off < body.length; off += step) {
+          out.write(body, off, Math.min(step, body.length - off));
+          out.flush();
+          Thread.sleep(120); // ten pieces over ~1.2 s: four times the request timeout
+        }
+        String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(answer).startsWith("HTTP/1.1 201").contains(sha256(data));
+      }
+    }
+  }
+
+  @Test
   void notMultipartIsABadRequest() throws Exception {
     HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
         + "/uploads")).POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
