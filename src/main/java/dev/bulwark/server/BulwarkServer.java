@@ -124,23 +124,7 @@ public final class BulwarkServer {
     MemoryMeters.bind(metrics.registry(), memory, budget);
     ServerParts parts = new ServerParts(metrics, new RequestMeters(metrics.registry(), instances), status, scopes,
         memory, budget);
-    NamedCaches caches = NamedCaches.create(config.cache(), ForkJoinPool.commonPool(), named ->
-        new SharedTier(redis, config.redis().keyPrefix(), named.name(), named.expireAfterWrite()));
-    memory.addListener(caches);
-    caches.bindTo(metrics.registry());
-    status.section("caches", caches::toJson);
-    SessionStore sessions;
-    if (redis != null) {
-      sessions = new RedisSessionStore(vertx, redis, config.redis().keyPrefix());
-      status.section("sessions", () -> new JsonObject().put("store", "redis"));
-    } else {
-      BoundedSessionStore local = new BoundedSessionStore(vertx, config.sessions(), ForkJoinPool.commonPool());
-      sessions = local;
-      status.section("sessions", local::toJson);
-    }
-    BuiltInRoutes.Shared shared = new BuiltInRoutes.Shared(config, health,
-        new LabLeak(config.lab().maxLeakBytes()), budget,
-        () -> memory.recordShed(MemoryMonitor.ShedReason.INFLIGHT_BYTES), caches, sessions);
+    BuiltInRoutes.Shared shared = sharedParts(config, status, budget);
     Iterator<AdmissionHandler> nextAdmission = admissions.iterator();
     Supplier<List<RouteModule>> modules = () -> {
       List<RouteModule> all = new ArrayList<>(BuiltInRoutes.create(shared));
@@ -160,6 +144,26 @@ public final class BulwarkServer {
           return vertx.deployVerticle(new AdminVerticle(config, parts, token.value(), port -> adminPort = port));
         })
         .map(this);
+  }
+
+  /** The caches, the session store and the lab leak: one of each per server, shared by every event loop. */
+  private BuiltInRoutes.Shared sharedParts(BulwarkConfig config, AdminStatus status, BodyBudget budget) {
+    NamedCaches caches = NamedCaches.create(config.cache(), ForkJoinPool.commonPool(), named ->
+        new SharedTier(redis, config.redis().keyPrefix(), named.name(), named.expireAfterWrite()));
+    memory.addListener(caches);
+    caches.bindTo(metrics.registry());
+    status.section("caches", caches::toJson);
+    SessionStore sessions;
+    if (redis != null) {
+      sessions = new RedisSessionStore(vertx, redis, config.redis().keyPrefix());
+      status.section("sessions", () -> new JsonObject().put("store", "redis"));
+    } else {
+      BoundedSessionStore local = new BoundedSessionStore(vertx, config.sessions(), ForkJoinPool.commonPool());
+      sessions = local;
+      status.section("sessions", local::toJson);
+    }
+    return new BuiltInRoutes.Shared(config, health, new LabLeak(config.lab().maxLeakBytes()), budget,
+        () -> memory.recordShed(MemoryMonitor.ShedReason.INFLIGHT_BYTES), caches, sessions);
   }
 
   private void registerStatus(AdminStatus status, BulwarkConfig config, int instances,
