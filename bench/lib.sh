@@ -3,7 +3,7 @@ BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$BENCH_DIR/.." && pwd)"
 WORK="$BENCH_DIR/work"
 RESULTS="$BENCH_DIR/results"
-JAR="$ROOT/target/bulwark.jar"
+JAR="${JAR_PATH:-$ROOT/target/bulwark.jar}"
 # Fixed JVM flags for every server in every scenario, Bulwark and baseline alike.
 JVM_FLAGS=${JVM_FLAGS:-"-Xms256m -Xmx256m -XX:+UseG1GC"}
 PIDS=()
