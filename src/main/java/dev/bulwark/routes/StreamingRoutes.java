@@ -46,7 +46,7 @@ public final class StreamingRoutes implements RouteModule {
       String accept = ctx.request().getHeader(HttpHeaders.ACCEPT);
       boolean ndjson = "ndjson".equals(ctx.queryParams().get("format"))
           || (accept != null && accept.contains("application/x-ndjson"));
-      JsonStream.write(ctx.response(), items(count), StreamingRoutes::itemJson, ndjson);
+      JsonStream.write(ctx, items(count), StreamingRoutes::itemJson, ndjson);
     });
   }
 

@@ -6,13 +6,16 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.streams.ReadStream;
+import io.vertx.ext.web.RoutingContext;
 import java.util.Iterator;
 import java.util.function.Function;
 
 /**
  * Streams items as a JSON array or as NDJSON, in constant memory whatever the count and whatever the client's speed:
  * it writes only while the response's write queue has room and resumes on drain (the article's loop ignored
- * {@code write()}'s answer, so a slow client buffered everything). Stops at once if the client goes away.
+ * {@code write()}'s answer, so a slow client buffered everything). Stops at once if the client goes away: that is
+ * learnt from the routing context's end handlers (the response's own close handler belongs to vertx-web and is never
+ * replaced here).
  */
 public final class JsonStream {
 
@@ -23,21 +26,36 @@ public final class JsonStream {
   }
 
   /** Writes every item of {@code items} (each already JSON) and ends the response; completes when done. */
-  public static <T> Future<Void> write(HttpServerResponse response, Iterator<T> items, Function<T, String> toJson,
+  public static <T> Future<Void> write(RoutingContext ctx, Iterator<T> items, Function<T, String> toJson,
       boolean ndjson) {
+    HttpServerResponse response = ctx.response();
     start(response, ndjson);
     Promise<Void> done = Promise.promise();
+    ctx.addEndHandler(ar -> {
+      if (ar.failed()) {
+        done.tryFail("client went away");
+      }
+    });
     new IteratorPump<>(response, items, toJson, ndjson, done).pump();
     return done.future();
   }
 
-  /** As {@link #write(HttpServerResponse, Iterator, Function, boolean)} for a {@link ReadStream}, paused when full. */
-  public static <T> Future<Void> write(HttpServerResponse response, ReadStream<T> items, Function<T, String> toJson,
+  /**
+   * As {@link #write(RoutingContext, Iterator, Function, boolean)} for a {@link ReadStream}: paused while the response
+   * is full, and left paused (its owner should release it through the request scope) if the client goes away.
+   */
+  public static <T> Future<Void> write(RoutingContext ctx, ReadStream<T> items, Function<T, String> toJson,
       boolean ndjson) {
+    HttpServerResponse response = ctx.response();
     start(response, ndjson);
     Promise<Void> done = Promise.promise();
     boolean[] first = {true};
-    response.closeHandler(v -> done.tryFail("client went away"));
+    ctx.addEndHandler(ar -> {
+      if (ar.failed()) {
+        items.pause();
+        done.tryFail("client went away");
+      }
+    });
     response.drainHandler(v -> items.resume());
     items.handler(item -> {
       response.write(separator(first, ndjson) + toJson.apply(item) + (ndjson ? "\n" : ""));
@@ -49,7 +67,7 @@ public final class JsonStream {
       response.reset();
       done.tryFail(e);
     });
-    items.endHandler(v -> response.end(ndjson ? "" : "]").onComplete(done));
+    items.endHandler(v -> response.end(ndjson ? "" : "]").onComplete(done::tryComplete, done::tryFail));
     return done.future();
   }
 
@@ -86,7 +104,6 @@ public final class JsonStream {
       this.ndjson = ndjson;
       this.done = done;
       response.drainHandler(v -> pump());
-      response.closeHandler(v -> done.tryFail("client went away"));
     }
 
     void pump() {
@@ -108,7 +125,7 @@ public final class JsonStream {
         return;
       }
       batch.append(ndjson ? "" : "]");
-      response.end(Buffer.buffer(batch.toString())).onComplete(done);
+      response.end(Buffer.buffer(batch.toString())).onComplete(done::tryComplete, done::tryFail);
     }
   }
 }

@@ -43,7 +43,7 @@ class StreamingTest {
       router.get("/probe-stream").handler(ctx -> {
         long timer = context.vertx().setPeriodic(20, id -> slowStreamWritten.set(ctx.response().bytesWritten()));
         dev.bulwark.scope.RequestScope.of(ctx).register(() -> context.vertx().cancelTimer(timer));
-        JsonStream.write(ctx.response(), IntStream.range(0, 10_000_000).iterator(),
+        JsonStream.write(ctx, IntStream.range(0, 10_000_000).iterator(),
             i -> "{\"id\":" + i + ",\"pad\":\"0123456789012345678901234567890123456789\"}", false);
       });
     }
