@@ -58,6 +58,7 @@ public final class BulwarkServer {
   private final RedisCheck redisCheck;
   private volatile int httpPort = -1;
   private volatile int adminPort = -1;
+  private volatile int metricsPort = -1;
   private volatile AdminToken adminToken;
 
   private BulwarkServer(Vertx vertx, Metrics metrics, MemoryMonitor memory, Health health, Redis redis) {
@@ -134,6 +135,9 @@ public final class BulwarkServer {
     Future<String> http = vertx.deployVerticle(
         () -> new HttpVerticle(config, parts, nextAdmission.next(), modules, port -> httpPort = port),
         new DeploymentOptions().setInstances(instances));
+    if (metrics.enabled() && config.metrics().separatePort()) {
+      http = http.compose(id -> vertx.deployVerticle(new MetricsVerticle(config, parts, port -> metricsPort = port)));
+    }
     if (!config.admin().enabled()) {
       return http.map(this);
     }
@@ -213,6 +217,11 @@ public final class BulwarkServer {
   /** The main port as bound (useful with {@code http.port: 0}). */
   public int httpPort() {
     return httpPort;
+  }
+
+  /** The separate scrape port as bound, or -1 when the scrape is on the main port (or metrics are off). */
+  public int metricsPort() {
+    return metricsPort;
   }
 
   /** The admin port as bound, or -1 when the admin port is off. */

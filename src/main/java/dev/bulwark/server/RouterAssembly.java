@@ -54,7 +54,7 @@ final class RouterAssembly {
             () -> parts.memory().recordShed(MemoryMonitor.ShedReason.INFLIGHT_BYTES), UPLOADS,
             config.uploads().maxRequestSize()));
 
-    if (parts.metrics().enabled()) {
+    if (parts.metrics().enabled() && !config.metrics().separatePort()) {
       router.get(config.metrics().path()).handler(parts.metrics().scrapeHandler());
     }
     RouteModule.Context context = new ModuleContext(vertx, config, verticleScope);
