@@ -67,6 +67,20 @@ admin_status() {
   curl -s -H "Authorization: Bearer $1" "http://127.0.0.1:$2/admin/status"
 }
 
+# start_admin_bulwark PORT ADMIN_PORT LOG: Bulwark with a fresh admin token, ready on /hello; pid in $STARTED.
+# Settings of a scenario's own go as environment assignments on the call (BULWARK_LAB_ENABLED=true start_...).
+start_admin_bulwark() {
+  ADMIN_PORT=$2
+  ADMIN_TOKEN="bench-token-$(date +%s%N)"
+  BULWARK_ADMIN_TOKEN=$ADMIN_TOKEN start_bulwark "$1" "$2" "$3"
+  wait_ready "http://127.0.0.1:$1/hello"
+}
+
+# bench_status: the /admin/status document of the server start_admin_bulwark started.
+bench_status() {
+  admin_status "$ADMIN_TOKEN" "$ADMIN_PORT"
+}
+
 # wait_ready URL [tries]: polls every 10 ms until a 200.
 wait_ready() {
   local url=$1 tries=${2:-1000}

@@ -2,28 +2,19 @@
 # on; for 60 s wrk drives the lab leak (/lab/leak/bytes?kb=64) and 512 KiB POST bodies (/lab/echo) from several
 # connections, while two more wrk processes probe /health/live and /critical/data. Then POST /lab/reset and time the
 # return to NORMAL. Knobs (env): FLOOD_SECONDS (60), FLOOD_CONNECTIONS (8), BODY_KIB (512).
-pressure_status() {
-  admin_status "$P_TOKEN" "$P_ADMIN"
-}
-
 run_scenario() {
   local secs=${FLOOD_SECONDS:-60} conns=${FLOOD_CONNECTIONS:-8} kib=${BODY_KIB:-512} port=18086
-  P_ADMIN=19096
-  P_TOKEN="bench-pressure-token-$(date +%s%N)"
   local flags="-Xms128m -Xmx128m -XX:+UseG1GC"
   cat > "$WORK/post.lua" <<LUA
 wrk.method = "POST"
 wrk.body = string.rep("x", $kib * 1024)
 wrk.headers["Content-Type"] = "application/octet-stream"
 LUA
-  export BULWARK_ADMIN_TOKEN=$P_TOKEN BULWARK_LAB_ENABLED=true
-  JVM_FLAGS="$flags" start_bulwark $port $P_ADMIN "$WORK/pressure-bulwark.log"
+  JVM_FLAGS="$flags" BULWARK_LAB_ENABLED=true start_admin_bulwark $port 19096 "$WORK/pressure-bulwark.log"
   local pid=$STARTED
-  unset BULWARK_ADMIN_TOKEN BULWARK_LAB_ENABLED
-  wait_ready "http://127.0.0.1:$port/hello"
 
   # Sample the level once a second while the flood runs.
-  ( for _ in $(seq 1 "$secs"); do pressure_status | python3 -c 'import json,sys; print(json.load(sys.stdin)["pressure"]["level"])' 2>/dev/null || echo DOWN; sleep 1; done ) > "$WORK/levels.txt" &
+  ( for _ in $(seq 1 "$secs"); do bench_status | python3 -c 'import json,sys; print(json.load(sys.stdin)["pressure"]["level"])' 2>/dev/null || echo DOWN; sleep 1; done ) > "$WORK/levels.txt" &
   local sampler=$!
   local base="http://127.0.0.1:$port"
   wrk -t1 -c"$conns" -d"${secs}s" "$base/lab/leak/bytes?kb=64" > "$WORK/flood-leak.txt" 2>&1 &
@@ -39,16 +30,16 @@ LUA
   local alive=no
   kill -0 "$pid" 2>/dev/null && alive=yes
   local before_reset after_reset t0 t1 seconds_to_normal="never (15 s)"
-  before_reset=$(pressure_status)
+  before_reset=$(bench_status)
   curl -s -X POST "$base/lab/reset" > "$WORK/reset.json"
   t0=$(date +%s%N)
   for _ in $(seq 1 60); do
-    if [ "$(pressure_status | python3 -c 'import json,sys; print(json.load(sys.stdin)["pressure"]["level"])')" = "NORMAL" ]; then
+    if [ "$(bench_status | python3 -c 'import json,sys; print(json.load(sys.stdin)["pressure"]["level"])')" = "NORMAL" ]; then
       t1=$(date +%s%N); seconds_to_normal=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 1e9 }'); break
     fi
     sleep 0.25
   done
-  after_reset=$(pressure_status)
+  after_reset=$(bench_status)
   local ooms
   ooms=$(grep -c "OutOfMemoryError" "$WORK/pressure-bulwark.log" || true)
 

@@ -8,20 +8,16 @@ ensure_soak_client() {
   fi
 }
 
-soak_status() {
-  admin_status "$SOAK_TOKEN" "$SOAK_ADMIN"
-}
-
 # full_gc_old_gen PID: a full GC, then old gen as that collection left it, in bytes.
 full_gc_old_gen() {
   jcmd "$1" GC.run >/dev/null
-  soak_status | python3 -c 'import json,sys; print(json.load(sys.stdin)["memory"]["oldGenAfterLastGc"])'
+  bench_status | python3 -c 'import json,sys; print(json.load(sys.stdin)["memory"]["oldGenAfterLastGc"])'
 }
 
 # await_quiet: until no request scope is open (the last aborted requests settle).
 await_quiet() {
   for _ in $(seq 1 500); do
-    [ "$(soak_status | python3 -c 'import json,sys; print(json.load(sys.stdin)["scopes"]["open"])')" = "0" ] && return 0
+    [ "$(bench_status | python3 -c 'import json,sys; print(json.load(sys.stdin)["scopes"]["open"])')" = "0" ] && return 0
     sleep 0.02
   done
 }
@@ -29,13 +25,8 @@ await_quiet() {
 run_scenario() {
   ensure_soak_client
   local total=${TOTAL:-1000000} warm=${WARMUP_REQUESTS:-50000} conc=${CONCURRENCY:-512} port=18085
-  SOAK_ADMIN=19095
-  SOAK_TOKEN="bench-soak-token-$(date +%s%N)"
-  export BULWARK_ADMIN_TOKEN=$SOAK_TOKEN
-  start_bulwark $port $SOAK_ADMIN "$WORK/soak-bulwark.log"
+  start_admin_bulwark $port 19095 "$WORK/soak-bulwark.log"
   local pid=$STARTED
-  unset BULWARK_ADMIN_TOKEN
-  wait_ready "http://127.0.0.1:$port/hello"
   local client="java -Xmx512m -cp $JAR:$WORK/classes SoakClient $port"
 
   local warm_out soak_out old_warm old_after status
@@ -45,7 +36,7 @@ run_scenario() {
   soak_out=$($client "$total" "$conc")
   await_quiet
   old_after=$(full_gc_old_gen "$pid")
-  status=$(soak_status)
+  status=$(bench_status)
 
   echo "# scope-soak: a million scoped requests, a quarter of the slow ones aborted"
   echo

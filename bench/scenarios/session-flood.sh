@@ -1,24 +1,16 @@
 # session-flood: 1,000,000 requests to GET /session, each without a cookie (a new client every time), no Redis: the
 # local store must stay at sessions.maxSessions and the heap bounded. Knobs (env): TOTAL (1000000), MAX_SESSIONS
 # (100000), CONNECTIONS (32).
-session_status() {
-  admin_status "$S_TOKEN" "$S_ADMIN"
-}
-
 run_scenario() {
   local total=${TOTAL:-1000000} max=${MAX_SESSIONS:-100000} conns=${CONNECTIONS:-32} port=18088
-  S_ADMIN=19098
-  S_TOKEN="bench-session-token-$(date +%s%N)"
   local flags="-Xms256m -Xmx256m -XX:+UseG1GC"
-  export BULWARK_ADMIN_TOKEN=$S_TOKEN BULWARK_SESSIONS_MAX_SESSIONS=$max
-  JVM_FLAGS="$flags" start_bulwark $port $S_ADMIN "$WORK/session-bulwark.log"
+  JVM_FLAGS="$flags" BULWARK_SESSIONS_MAX_SESSIONS=$max \
+    start_admin_bulwark $port 19098 "$WORK/session-bulwark.log"
   local pid=$STARTED
-  unset BULWARK_ADMIN_TOKEN BULWARK_SESSIONS_MAX_SESSIONS
-  wait_ready "http://127.0.0.1:$port/hello"
   jcmd "$pid" GC.run >/dev/null
   local baseline done_requests=0 seconds=0 run=0 max_size=0
-  baseline=$(session_status | python3 -c 'import json,sys; print(json.load(sys.stdin)["memory"]["oldGenAfterLastGc"])')
-  ( while kill -0 "$pid" 2>/dev/null; do session_status | python3 -c 'import json,sys; print(json.load(sys.stdin)["sessions"]["size"])' 2>/dev/null; sleep 0.5; done ) > "$WORK/session-sizes.txt" &
+  baseline=$(bench_status | python3 -c 'import json,sys; print(json.load(sys.stdin)["memory"]["oldGenAfterLastGc"])')
+  ( while kill -0 "$pid" 2>/dev/null; do bench_status | python3 -c 'import json,sys; print(json.load(sys.stdin)["sessions"]["size"])' 2>/dev/null; sleep 0.5; done ) > "$WORK/session-sizes.txt" &
   local sampler=$!
   while [ "$done_requests" -lt "$total" ]; do
     run=$((run + 1))
@@ -28,7 +20,7 @@ run_scenario() {
   done
   jcmd "$pid" GC.run >/dev/null
   local after ooms alive=no
-  after=$(session_status)
+  after=$(bench_status)
   kill "$sampler" 2>/dev/null || true
   ooms=$(grep -c "OutOfMemoryError" "$WORK/session-bulwark.log" || true)
   kill -0 "$pid" 2>/dev/null && alive=yes

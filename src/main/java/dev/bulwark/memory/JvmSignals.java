@@ -2,11 +2,6 @@ package dev.bulwark.memory;
 
 import io.netty.util.internal.PlatformDependent;
 import java.io.IOException;
-import java.lang.management.BufferPoolMXBean;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,10 +19,6 @@ final class JvmSignals implements SignalSource {
   private static final long UNLIMITED = 1L << 62;
   private static final Path STATUS = Path.of("/proc/self/status");
 
-  private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-  private final List<BufferPoolMXBean> bufferPools = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class);
-  private final MemoryPoolMXBean metaspace = ManagementFactory.getMemoryPoolMXBeans().stream()
-      .filter(p -> p.getType() == MemoryType.NON_HEAP && p.getName().equals("Metaspace")).findFirst().orElse(null);
   private final long containerLimit = containerLimit();
   private final Path injectFile;
   private volatile long heapAfterGc;
@@ -44,19 +35,9 @@ final class JvmSignals implements SignalSource {
 
   @Override
   public MemorySignals read() {
-    var heap = memory.getHeapMemoryUsage();
-    long direct = 0;
-    for (BufferPoolMXBean pool : bufferPools) {
-      if (pool.getName().equals("direct")) {
-        direct += pool.getMemoryUsed();
-      }
-    }
-    long netty = PlatformDependent.usedDirectMemory();
-    if (netty > 0) {
-      direct += netty; // Netty's cleaner-less buffers are not in the JVM's direct pool
-    }
-    return new MemorySignals(heap.getUsed(), heap.getMax(), heapAfterGc, direct, PlatformDependent.maxDirectMemory(),
-        rss(), containerLimit, metaspace == null ? -1 : metaspace.getUsage().getUsed(), injected());
+    MemorySnapshot jvm = MemorySnapshot.take();
+    return new MemorySignals(jvm.heapUsed(), jvm.heapMax(), heapAfterGc, jvm.directUsed(),
+        PlatformDependent.maxDirectMemory(), rss(), containerLimit, jvm.metaspaceUsed(), injected());
   }
 
   private double injected() {

@@ -1,5 +1,6 @@
 package dev.bulwark.memory;
 
+import io.netty.util.internal.PlatformDependent;
 import io.vertx.core.json.JsonObject;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
@@ -8,7 +9,8 @@ import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 
 /**
- * JVM memory figures read from the platform's management beans: heap, non-heap, metaspace, direct buffers, and the
+ * JVM memory figures read from the platform's management beans: heap, non-heap, metaspace, direct buffers (the JVM's
+ * pool plus Netty's own counter), and the
  * old generation as the last collection left it (the figure that shows a leak; heap-in-use only shows garbage).
  * Taking one costs microseconds and allocates a few objects: fine on an event loop for a status page.
  */
@@ -28,11 +30,15 @@ public record MemorySnapshot(long heapUsed, long heapCommitted, long heapMax, lo
         oldGen = pool.getCollectionUsage().getUsed();
       }
     }
-    long direct = -1;
+    long direct = 0;
     for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
       if (pool.getName().equals("direct")) {
-        direct = pool.getMemoryUsed();
+        direct += pool.getMemoryUsed();
       }
+    }
+    long netty = PlatformDependent.usedDirectMemory();
+    if (netty > 0) {
+      direct += netty; // Netty's cleaner-less buffers are not in the JVM's direct pool
     }
     return new MemorySnapshot(heap.getUsed(), heap.getCommitted(), heap.getMax(), nonHeap.getUsed(),
         nonHeap.getCommitted(), metaspace, direct, oldGen);

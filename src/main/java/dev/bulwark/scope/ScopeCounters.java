@@ -99,14 +99,6 @@ public final class ScopeCounters {
     return verticleOutstanding[kind.ordinal()].sum();
   }
 
-  /** Live resources of every kind, in every request scope. */
-  public long outstandingTotal() {
-    long total = 0;
-    for (ResourceKind k : ResourceKind.values()) {
-      total += outstanding(k);
-    }
-    return total;
-  }
 
   /** Scopes released for {@code reason}: request scopes on every event loop, plus verticle scopes. */
   public long released(ReleaseReason reason) {
