@@ -1,6 +1,6 @@
 package dev.bulwark.admin;
 
-import dev.bulwark.ApiError;
+import dev.bulwark.spi.ApiError;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;

@@ -85,7 +85,12 @@ public final class BoundedCache {
     cache.policy().eviction().ifPresent(e -> e.setMaximum((long) (options.maxWeight() * fraction)));
   }
 
-  /** Weighed bytes held now, as Caffeine accounts them. */
+  /** The byte budget this cache is bounded by ({@code caches.<name>.maxWeight}). */
+  public long maxWeight() {
+    return options.maxWeight();
+  }
+
+  /** Weighed bytes held now, as Caffeine accounts them (writes not yet applied by its maintenance excepted). */
   public long weightBytes() {
     return cache.policy().eviction().map(e -> e.weightedSize().orElse(0L)).orElse(0L);
   }
@@ -96,6 +101,7 @@ public final class BoundedCache {
 
   /** The stats document of {@code GET /cache/{name}}. */
   public JsonObject stats() {
+    cache.cleanUp(); // applies pending writes, so the figures below are exact; bounded work
     CacheStats s = cache.stats();
     return new JsonObject()
         .put("name", options.name())

@@ -57,6 +57,14 @@ public final class NamedCaches implements PressureListener {
     caches.values().forEach(c -> c.limitTo(fraction));
   }
 
+  /** Adds each cache to the memory budget tree, as a child bounded by its {@code maxWeight}. */
+  public void addBudgets(dev.bulwark.memory.MemoryBudget budget) {
+    for (BoundedCache cache : caches.values()) {
+      budget.tracked("cache." + cache.name(), "caches." + cache.name() + ".maxWeight", cache.maxWeight(),
+          cache::weightBytes);
+    }
+  }
+
   /** The {@code caches} section of {@code /admin/status}. */
   public JsonArray toJson() {
     JsonArray out = new JsonArray();

@@ -1,6 +1,6 @@
 package dev.bulwark.cache;
 
-import dev.bulwark.ApiError;
+import dev.bulwark.spi.ApiError;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.redis.client.Command;

@@ -27,9 +27,13 @@ public final class BulwarkConfig {
   private final RedisOptions redis;
   private final FilesOptions files;
   private final UploadOptions uploads;
+  private final String modulesDir;
+  private final List<String> moduleNames;
   private final List<Key> keys;
+  private final Map<String, Object> typed;
 
-  private BulwarkConfig(Section root, List<Key> keys) throws ConfigException {
+  private BulwarkConfig(Section root, List<Key> keys, Map<String, Object> typed, ModuleSource moduleSource)
+      throws ConfigException {
     this.http = new HttpOptions(root.section("http"));
     this.admin = new AdminOptions(root.section("admin"));
     this.metrics = new MetricsOptions(root.section("metrics"));
@@ -50,18 +54,57 @@ public final class BulwarkConfig {
         throw new ConfigException("caches." + named.name() + ".redis = true: needs redis.url to be set");
       }
     }
+    Section modules = root.section("modules");
+    this.modulesDir = modules.string("dir", DEFAULT_MODULES_DIR,
+        "Directory of module jars loaded at start (each in its own class loader, found by ServiceLoader); a missing "
+            + "directory loads none.");
+    List<String> names = new ArrayList<>();
+    for (Map.Entry<String, ModuleSource.Declaration> m : moduleSource.modules(modulesDir).entrySet()) {
+      String name = m.getKey();
+      if (!name.matches("[A-Za-z0-9][A-Za-z0-9_-]{0,63}") || name.equals("dir") || names.contains(name)) {
+        throw new ConfigException("route module name \"" + name + "\" is not usable: expected 1 to 64 letters, "
+            + "digits, - and _, unique, and not \"dir\"");
+      }
+      names.add(name);
+      m.getValue().declare(modules.section(name));
+    }
+    this.moduleNames = List.copyOf(names);
     this.keys = Collections.unmodifiableList(keys);
+    this.typed = typed;
   }
 
-  static BulwarkConfig build(JsonObject merged, Sources sources) throws ConfigException {
+  /** The modules directory used when {@code modules.dir} is not set. */
+  public static final String DEFAULT_MODULES_DIR = "modules";
+
+  static BulwarkConfig build(JsonObject merged, Sources sources, ModuleSource modules) throws ConfigException {
     List<Key> keys = new ArrayList<>();
-    return new BulwarkConfig(new Section("", merged, sources, keys), keys);
+    Map<String, Object> typed = new java.util.HashMap<>();
+    return new BulwarkConfig(new Section("", merged, sources, keys, typed), keys, typed, modules);
+  }
+
+  /**
+   * Request bodies, every cache and the sessions must fit together in {@code memory.budget}, unless
+   * {@code memory.overcommit} allows it.
+   */
+  void checkBudgets() throws ConfigException {
+    Map<String, Long> limits = new java.util.LinkedHashMap<>();
+    limits.put("memory.inflightBodyBytes", memory.effectiveInflightBodyBytes());
+    for (CacheOptions.Named named : cache.caches().values()) {
+      limits.put("caches." + named.name() + ".maxWeight", named.maxWeight());
+    }
+    if (!redis.enabled()) {
+      limits.put("sessions.maxBytes", sessions.maxBytes());
+    }
+    String problem = dev.bulwark.memory.MemoryBudget.check(memory.effectiveBudget(), memory.budgetHeapShare(), limits);
+    if (problem != null && !memory.overcommit()) {
+      throw new ConfigException(problem);
+    }
   }
 
   /** The built-in defaults, the same as {@code conf/bulwark.json}. */
   public static BulwarkConfig defaults() {
     try {
-      return build(new JsonObject(), new Sources());
+      return build(new JsonObject(), new Sources(), ModuleSource.NONE);
     } catch (ConfigException e) {
       throw new IllegalStateException("built-in defaults are invalid: " + e.getMessage(), e);
     }
@@ -69,7 +112,13 @@ public final class BulwarkConfig {
 
   /** Files merged in order (later wins), then {@code BULWARK_*} variables from {@code env}, over the defaults. */
   public static BulwarkConfig load(List<Path> files, Map<String, String> env) throws ConfigException {
-    return ConfigLoader.load(files, env);
+    return ConfigLoader.load(files, env, ModuleSource.NONE);
+  }
+
+  /** As {@link #load(List, Map)}, with the keys of the modules {@code modules} finds declared and checked too. */
+  public static BulwarkConfig load(List<Path> files, Map<String, String> env, ModuleSource modules)
+      throws ConfigException {
+    return ConfigLoader.load(files, env, modules);
   }
 
   /** A config from one JSON object, checked as a file would be. */
@@ -77,7 +126,7 @@ public final class BulwarkConfig {
     Sources sources = new Sources();
     JsonObject merged = new JsonObject();
     sources.merge(merged, json, "json", "");
-    return ConfigLoader.load(merged, sources);
+    return ConfigLoader.load(merged, sources, ModuleSource.NONE);
   }
 
   public HttpOptions http() {
@@ -134,6 +183,28 @@ public final class BulwarkConfig {
 
   public UploadOptions uploads() {
     return uploads;
+  }
+
+  /** {@code modules.dir}: where module jars are loaded from. */
+  public String modulesDir() {
+    return modulesDir;
+  }
+
+  /** The names of the modules whose keys were declared, in mount order. */
+  public List<String> moduleNames() {
+    return moduleNames;
+  }
+
+  /** The checked values of module {@code name}'s own keys, by key (sizes in bytes, durations as Duration). */
+  public Map<String, Object> moduleValues(String name) {
+    String prefix = "modules." + name + ".";
+    Map<String, Object> values = new java.util.HashMap<>();
+    typed.forEach((path, value) -> {
+      if (path.startsWith(prefix) && path.indexOf('.', prefix.length()) < 0) {
+        values.put(path.substring(prefix.length()), value);
+      }
+    });
+    return values;
   }
 
   /** Every key in declaration order, with its default and the value in force. */

@@ -24,21 +24,32 @@ final class ConfigLoader {
   private ConfigLoader() {
   }
 
-  static BulwarkConfig load(List<Path> files, Map<String, String> env) throws ConfigException {
+  static BulwarkConfig load(List<Path> files, Map<String, String> env, ModuleSource modules)
+      throws ConfigException {
     Sources sources = new Sources();
     JsonObject merged = new JsonObject();
     for (Path file : files) {
       sources.merge(merged, readFile(file), file.toString(), "");
     }
+    // Modules are found once, in the directory the files or the environment name, and declare their keys on every
+    // pass below.
+    String dir = env.get(ENV_PREFIX + "MODULES_DIR");
+    if (dir == null) {
+      JsonObject section = merged.getValue("modules") instanceof JsonObject m ? m : new JsonObject();
+      dir = section.getValue("dir") instanceof String d ? d : BulwarkConfig.DEFAULT_MODULES_DIR;
+    }
+    Map<String, ModuleSource.Declaration> found = modules.modules(dir);
+    ModuleSource once = ignored -> found;
     // The defaults pass lists every key, so environment names can be matched to keys exactly.
-    List<Key> known = BulwarkConfig.build(new JsonObject(), new Sources()).keys();
+    List<Key> known = BulwarkConfig.build(new JsonObject(), new Sources(), once).keys();
     sources.merge(merged, fromEnvironment(env, known), "environment", "");
-    return load(merged, sources);
+    return load(merged, sources, once);
   }
 
   /** Builds the config from merged JSON and rejects any key that no section declared. */
-  static BulwarkConfig load(JsonObject merged, Sources sources) throws ConfigException {
-    BulwarkConfig config = BulwarkConfig.build(merged, sources);
+  static BulwarkConfig load(JsonObject merged, Sources sources, ModuleSource modules) throws ConfigException {
+    BulwarkConfig config = BulwarkConfig.build(merged, sources, modules);
+    config.checkBudgets();
     rejectUnknown(merged, "", config.keys(), sources);
     return config;
   }

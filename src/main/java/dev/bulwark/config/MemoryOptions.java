@@ -14,6 +14,8 @@ public final class MemoryOptions {
   public static final int MAX_CRITICAL_ROUTES = 64;
   /** Request bodies in flight may take at most 1/4 of the max heap, whatever is configured. */
   public static final int HEAP_SHARE_FOR_BODIES = 4;
+  /** With {@code memory.budget: 0}, the parent budget is this share of the max heap. */
+  public static final double DEFAULT_BUDGET_HEAP_SHARE = 0.8;
 
   /** Two thresholds on one signal, as fractions of its limit. */
   public record Thresholds(double elevated, double critical) {
@@ -24,6 +26,9 @@ public final class MemoryOptions {
   private final Duration minDwell;
   private final Duration gcProbeInterval;
   private final long inflightBodyBytes;
+  private final long budget;
+  private final double budgetHeapShare;
+  private final boolean overcommit;
   private final List<String> criticalRoutes;
   private final boolean closeConnectionsWhenElevated;
   private final boolean shedWhenCritical;
@@ -42,10 +47,19 @@ public final class MemoryOptions {
     gcProbeInterval = s.duration("gcProbeInterval", DEFAULT_GC_PROBE_INTERVAL, Duration.ZERO, Duration.ofHours(1),
         "Above NORMAL with no GC for this long, a GC is requested to learn whether memory was freed; 0s never.");
     inflightBodyBytes = s.size("inflightBodyBytes", DEFAULT_INFLIGHT_BODY_BYTES, 1L << 10, 1L << 40,
-        "Request body bytes all requests may hold at once (declared up front, chunked as read), capped at a quarter "
-            + "of the max heap; past it: 503 `overloaded` with `bytesWanted` and `bytesLimit`.");
+        "Request body bytes all requests may hold at once while routes read them (reserved as they arrive, released "
+            + "once read), capped at a quarter of the max heap; past it: 503 `overloaded` with `bytesWanted`, `bytesLimit` "
+            + "and `budget`.");
+    budget = s.size("budget", 0, 0, 1L << 50,
+        "Bytes that request bodies, caches and sessions may hold in all (the parent of every memory budget); 0 means "
+            + "`memory.budgetHeapShare` of the max heap. At start the children's limits must fit in it.");
+    budgetHeapShare = s.fraction("budgetHeapShare", DEFAULT_BUDGET_HEAP_SHARE, 0.05, 0.95,
+        "With `memory.budget` 0, the share of the max heap the memory budget takes.");
+    overcommit = s.bool("overcommit", false,
+        "Starts even when the budgets' limits add up to more than `memory.budget` (logged); otherwise that exits 2.");
     criticalRoutes = s.stringList("criticalRoutes", MAX_CRITICAL_ROUTES,
-        "Path prefixes never shed, besides `/health/`, `/critical/` and the metrics path (e.g. `/orders/`).");
+        "Path prefixes never shed (matched on whole path segments), besides the routes modules declare critical "
+            + "(`/health`, `/critical`, the metrics path) (e.g. `/orders`).");
     closeConnectionsWhenElevated = s.bool("closeConnectionsWhenElevated", true,
         "At ELEVATED, answer with `Connection: close` so clients reconnect and load spreads.");
     shedWhenCritical = s.bool("shedWhenCritical", true,
@@ -91,6 +105,19 @@ public final class MemoryOptions {
   /** The budget in force: as configured, but never more than a quarter of the max heap. */
   public long effectiveInflightBodyBytes() {
     return Math.min(inflightBodyBytes, Runtime.getRuntime().maxMemory() / HEAP_SHARE_FOR_BODIES);
+  }
+
+  /** The parent budget in force: as configured, or the heap share when 0. */
+  public long effectiveBudget() {
+    return budget > 0 ? budget : (long) (Runtime.getRuntime().maxMemory() * budgetHeapShare);
+  }
+
+  public double budgetHeapShare() {
+    return budget > 0 ? (double) budget / Runtime.getRuntime().maxMemory() : budgetHeapShare;
+  }
+
+  public boolean overcommit() {
+    return overcommit;
   }
 
   public List<String> criticalRoutes() {

@@ -15,12 +15,14 @@ public final class Section {
   private final JsonObject json;
   private final Sources sources;
   private final List<Key> keys;
+  private final java.util.Map<String, Object> typed;
 
-  Section(String path, JsonObject json, Sources sources, List<Key> keys) {
+  Section(String path, JsonObject json, Sources sources, List<Key> keys, java.util.Map<String, Object> typed) {
     this.path = path;
     this.json = json;
     this.sources = sources;
     this.keys = keys;
+    this.typed = typed;
   }
 
   /**
@@ -55,7 +57,7 @@ public final class Section {
       throw sources.error(p, raw, "expected an object of settings");
     }
     keys.add(new Key(p, "section", null, null, false, null));
-    return new Section(p, raw == null ? new JsonObject() : (JsonObject) raw, sources, keys);
+    return new Section(p, raw == null ? new JsonObject() : (JsonObject) raw, sources, keys, typed);
   }
 
   public String string(String name, String def, String meaning) throws ConfigException {
@@ -118,6 +120,7 @@ public final class Section {
       throw sources.error(pathOf(name), raw, allowed);
     }
     record(name, "size", Units.formatSize(def), Units.formatSize(value), false, meaning);
+    typed.put(pathOf(name), value);
     return value;
   }
 
@@ -137,6 +140,7 @@ public final class Section {
       throw sources.error(pathOf(name), raw, allowed);
     }
     record(name, "duration", Units.formatDuration(def), Units.formatDuration(value), false, meaning);
+    typed.put(pathOf(name), value);
     return value;
   }
 
@@ -210,6 +214,7 @@ public final class Section {
 
   private <T> T record(String name, String type, Object def, T value, boolean secret, String meaning) {
     keys.add(new Key(pathOf(name), type, def, value, secret, meaning));
+    typed.put(pathOf(name), value);
     return value;
   }
 

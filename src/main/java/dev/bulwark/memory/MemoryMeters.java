@@ -4,13 +4,13 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
-/** The memory-pressure meters: level, signal fractions, level entries, shed requests and body bytes in flight. */
+/** The memory-pressure meters: level, signal fractions, level entries, and shed requests (byte budgets are MemoryBudget's). */
 public final class MemoryMeters {
 
   private MemoryMeters() {
   }
 
-  public static void bind(MeterRegistry registry, MemoryMonitor monitor, BodyBudget budget) {
+  public static void bind(MeterRegistry registry, MemoryMonitor monitor) {
     Gauge.builder("bulwark.memory.pressure.level", monitor, m -> m.level().ordinal())
         .description("Memory pressure: 0 NORMAL, 1 ELEVATED, 2 CRITICAL").register(registry);
     Gauge.builder("bulwark.memory.signal", monitor, m -> m.signals().heapFraction()).tag("signal", "heap_after_gc")
@@ -29,7 +29,5 @@ public final class MemoryMeters {
             .description("Requests refused with 503 for memory's sake, by level and reason").register(registry);
       }
     }
-    Gauge.builder("bulwark.body.inflight.bytes", budget, BodyBudget::inUse)
-        .description("Request body bytes reserved by requests in progress").register(registry);
   }
 }

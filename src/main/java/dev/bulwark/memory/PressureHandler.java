@@ -2,7 +2,7 @@ package dev.bulwark.memory;
 
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
-import java.util.List;
+import dev.bulwark.spi.PathPrefixes;
 
 /**
  * Acts on the memory pressure level, read once per request (one volatile load; nothing is computed per request). At
@@ -12,11 +12,16 @@ import java.util.List;
  */
 public interface PressureHandler extends Handler<RoutingContext> {
 
-  /** Path prefixes that are always critical, besides the metrics path and {@code memory.criticalRoutes}. */
-  List<String> ALWAYS_CRITICAL = List.of("/health", "/critical/");
+  boolean DEFAULT_CLOSE_WHEN_ELEVATED = true;
+  boolean DEFAULT_SHED_WHEN_CRITICAL = true;
+
+  /** Sheds every route at CRITICAL except those under {@code critical} (matched on whole path segments). */
+  static PressureHandler create(MemoryMonitor monitor, PathPrefixes critical) {
+    return new PressureHandlerImpl(monitor, DEFAULT_CLOSE_WHEN_ELEVATED, DEFAULT_SHED_WHEN_CRITICAL, critical);
+  }
 
   static PressureHandler create(MemoryMonitor monitor, boolean closeWhenElevated, boolean shedWhenCritical,
-      List<String> criticalPrefixes) {
-    return new PressureHandlerImpl(monitor, closeWhenElevated, shedWhenCritical, criticalPrefixes);
+      PathPrefixes critical) {
+    return new PressureHandlerImpl(monitor, closeWhenElevated, shedWhenCritical, critical);
   }
 }

@@ -1,10 +1,10 @@
 package dev.bulwark.memory;
 
-import dev.bulwark.ApiError;
+import dev.bulwark.spi.ApiError;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
-import java.util.List;
+import dev.bulwark.spi.PathPrefixes;
 
 final class PressureHandlerImpl implements PressureHandler {
 
@@ -14,14 +14,14 @@ final class PressureHandlerImpl implements PressureHandler {
   private final MemoryMonitor monitor;
   private final boolean closeWhenElevated;
   private final boolean shedWhenCritical;
-  private final String[] critical;
+  private final PathPrefixes critical;
 
   PressureHandlerImpl(MemoryMonitor monitor, boolean closeWhenElevated, boolean shedWhenCritical,
-      List<String> criticalPrefixes) {
+      PathPrefixes critical) {
     this.monitor = monitor;
     this.closeWhenElevated = closeWhenElevated;
     this.shedWhenCritical = shedWhenCritical;
-    this.critical = criticalPrefixes.toArray(String[]::new);
+    this.critical = critical;
   }
 
   @Override
@@ -31,14 +31,9 @@ final class PressureHandlerImpl implements PressureHandler {
       ctx.next();
       return;
     }
-    if (level == PressureLevel.CRITICAL && shedWhenCritical && !isCritical(ctx.normalizedPath())) {
+    if (level == PressureLevel.CRITICAL && shedWhenCritical && !critical.matches(ctx.normalizedPath())) {
       monitor.recordShed(MemoryMonitor.ShedReason.PRESSURE);
-      if (ctx.request().headers().contains(HttpHeaders.CONTENT_LENGTH)
-          || ctx.request().headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
-        // The body stays unread: the connection cannot carry another request.
-        ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
-      }
-      ctx.fail(SHED);
+      ctx.fail(SHED); // the error handler closes an HTTP/1.x connection whose body is left unread
       return;
     }
     if (closeWhenElevated && ctx.request().version() != HttpVersion.HTTP_2) {
@@ -46,14 +41,5 @@ final class PressureHandlerImpl implements PressureHandler {
     }
     ctx.put(PressureLevel.CONTEXT_KEY, level);
     ctx.next();
-  }
-
-  private boolean isCritical(String path) {
-    for (String prefix : critical) {
-      if (path.startsWith(prefix)) {
-        return true;
-      }
-    }
-    return false;
   }
 }

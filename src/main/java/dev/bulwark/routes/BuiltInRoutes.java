@@ -1,34 +1,45 @@
 package dev.bulwark.routes;
 
-import dev.bulwark.RouteModule;
 import dev.bulwark.cache.NamedCaches;
 import dev.bulwark.config.BulwarkConfig;
 import dev.bulwark.health.Health;
-import dev.bulwark.memory.BodyBudget;
+import dev.bulwark.spi.RouteModule;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.sstore.SessionStore;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
-/** Bulwark's own route groups, mounted before users' modules; each call makes fresh instances for one event loop. */
+/**
+ * Bulwark's own route groups, each a {@link RouteModule} mounted through the same interface as a user's. What they
+ * share across event loops (the lab leak, the caches, the session store) is made once per server here.
+ */
 public final class BuiltInRoutes {
-
-  /** What the built-in routes share across event loops, built once per server. */
-  public record Shared(BulwarkConfig config, Health health, LabLeak leak, BodyBudget budget,
-      Runnable onBudgetRefused, NamedCaches caches, SessionStore sessions) {
-  }
 
   private BuiltInRoutes() {
   }
 
-  public static List<RouteModule> create(Shared shared) {
-    List<RouteModule> modules = new ArrayList<>(List.of(new HelloRoutes(), new DemoRoutes(), new CriticalRoutes(),
-        new HealthRoutes(shared.health(), shared.config().http().retryAfter().toSeconds()),
-        new CacheRoutes(shared.caches(), shared.budget(), shared.onBudgetRefused()),
-        new SessionRoutes(shared.sessions(), shared.budget(), shared.onBudgetRefused()), new StreamingRoutes(),
-        new UploadRoutes()));
-    if (shared.config().lab().enabled()) {
-      modules.add(new LabRoutes(shared.leak(), shared.budget(), shared.onBudgetRefused()));
-    }
-    return modules;
+  /**
+   * Makes fresh route modules for each event loop. {@code scrape} serves {@code metrics.path} on the main port, or is
+   * null when the scrape is elsewhere (or metrics are off).
+   */
+  public static Supplier<List<RouteModule>> create(BulwarkConfig config, Health health, NamedCaches caches,
+      SessionStore sessions, Handler<RoutingContext> scrape) {
+    LabLeak leak = new LabLeak(config.lab().maxLeakBytes());
+    return () -> {
+      List<RouteModule> modules = new ArrayList<>();
+      if (scrape != null) {
+        modules.add(new MetricsRoutes(config.metrics().path(), scrape));
+      }
+      modules.addAll(List.of(new HelloRoutes(), new DemoRoutes(config.demo()), new CriticalRoutes(),
+          new HealthRoutes(health, config.http().retryAfter().toSeconds()), new CacheRoutes(caches),
+          new SessionRoutes(sessions, config.sessions()), new FileRoutes(config.files()),
+          new DataRoutes(config.files().maxDataCount()), new UploadRoutes(config.uploads())));
+      if (config.lab().enabled()) {
+        modules.add(new LabRoutes(leak, config.lab()));
+      }
+      return modules;
+    };
   }
 }

@@ -1,12 +1,10 @@
 package dev.bulwark.routes;
 
-import dev.bulwark.ApiError;
-import dev.bulwark.RouteModule;
+import dev.bulwark.spi.ApiError;
+import dev.bulwark.spi.RouteModule;
 import dev.bulwark.cache.BoundedCache;
 import dev.bulwark.cache.CachedValue;
 import dev.bulwark.cache.NamedCaches;
-import dev.bulwark.memory.BodyBudget;
-import dev.bulwark.stream.BodyReader;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -17,23 +15,19 @@ import io.vertx.ext.web.RoutingContext;
  * and values are checked before anything is buffered: a declared value over {@code cache.maxValueSize} is refused by
  * its Content-Length, an undeclared one while it is read.
  */
-public final class CacheRoutes implements RouteModule {
+final class CacheRoutes implements RouteModule {
 
   private static final String OCTETS = "application/octet-stream";
   private static final int MAX_CONTENT_TYPE = 256;
   private static final ApiError NOT_FOUND = new ApiError(404, "not_found", "No entry under this key.");
 
   private final NamedCaches caches;
-  private final BodyBudget budget;
-  private final Runnable onBudgetRefused;
   private final ApiError valueTooLarge;
   private final int maxKeyLength;
   private final long maxValueSize;
 
-  public CacheRoutes(NamedCaches caches, BodyBudget budget, Runnable onBudgetRefused) {
+  CacheRoutes(NamedCaches caches) {
     this.caches = caches;
-    this.budget = budget;
-    this.onBudgetRefused = onBudgetRefused;
     this.maxKeyLength = caches.options().maxKeyLength();
     this.maxValueSize = caches.options().maxValueSize();
     this.valueTooLarge = new ApiError(413, "value_too_large", "A cached value may be at most " + maxValueSize
@@ -41,8 +35,13 @@ public final class CacheRoutes implements RouteModule {
   }
 
   @Override
+  public String name() {
+    return "cache";
+  }
+
+  @Override
   public void mount(Router router, Context context) {
-    router.put("/cache/:name/:key").handler(this::put);
+    router.put("/cache/:name/:key").handler(ctx -> put(ctx, context));
     router.get("/cache/:name/:key").handler(ctx -> cacheOf(ctx).get(keyOf(ctx)).onComplete(ar -> {
       if (ar.failed() || ar.result() == null) {
         ApiError.fail(ctx, ar.failed() ? ar.cause() : NOT_FOUND);
@@ -57,21 +56,15 @@ public final class CacheRoutes implements RouteModule {
     router.get("/cache/:name").handler(ctx -> ctx.json(cacheOf(ctx).stats()));
   }
 
-  private void put(RoutingContext ctx) {
+  private void put(RoutingContext ctx, Context context) {
     BoundedCache cache = cacheOf(ctx);
     String key = keyOf(ctx);
-    String declared = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
-    if (declared != null && declared.length() <= 18 && declared.chars().allMatch(Character::isDigit)
-        && Long.parseLong(declared) > maxValueSize) {
-      ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
-      throw valueTooLarge;
-    }
     String contentType = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
     if (contentType != null && contentType.length() > MAX_CONTENT_TYPE) {
       throw new ApiError(400, "bad_request", "The Content-Type is longer than " + MAX_CONTENT_TYPE + " characters.");
     }
     String type = contentType == null ? OCTETS : contentType;
-    BodyReader.read(ctx, maxValueSize, valueTooLarge, budget, onBudgetRefused)
+    context.bodies().read(ctx, maxValueSize, valueTooLarge)
         .compose(body -> cache.put(key, new CachedValue(body.getBytes(), type)))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(e -> ApiError.fail(ctx, e));

@@ -1,7 +1,8 @@
 package dev.bulwark.routes;
 
-import dev.bulwark.ApiError;
-import dev.bulwark.RouteModule;
+import dev.bulwark.spi.ApiError;
+import dev.bulwark.spi.RouteModule;
+import dev.bulwark.config.DemoOptions;
 import dev.bulwark.scope.RequestScope;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -11,19 +12,28 @@ import io.vertx.ext.web.RoutingContext;
  * The article's leaky routes, written the safe way: every timer, consumer and listener is made through the request's
  * scope, so it dies with the request however the request ends (answered, client gone, timed out, failed).
  */
-public final class DemoRoutes implements RouteModule {
+final class DemoRoutes implements RouteModule {
 
   /** The address {@code /demo/event} listens on. */
   public static final String EVENTS = "demo.events";
   /** The demo timers tick every 10 ms (API.md). */
   static final long TICK_MS = 10;
 
+  private final long maxMs;
   // Requests of this event loop listening for demo events; the publisher runs only while there are some.
   private int listeners;
 
+  DemoRoutes(DemoOptions options) {
+    this.maxMs = options.maxDelay().toMillis();
+  }
+
+  @Override
+  public String name() {
+    return "demo";
+  }
+
   @Override
   public void mount(Router router, Context context) {
-    long maxMs = context.config().demo().maxDelay().toMillis();
     // A module-lifetime publisher: owned by the verticle scope, so it stops with the server, not with a request.
     context.scope().setPeriodic(TICK_MS, id -> {
       if (listeners > 0) {

@@ -1,6 +1,6 @@
 package dev.bulwark.routes;
 
-import dev.bulwark.RouteModule;
+import dev.bulwark.spi.RouteModule;
 import dev.bulwark.health.Health;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
@@ -8,20 +8,26 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 
 /** {@code /health/live}, {@code /health/ready} and {@code /health}: critical routes, never shed. */
-public final class HealthRoutes implements RouteModule {
+final class HealthRoutes implements RouteModule {
 
   private static final String UP = new JsonObject().put("status", "UP").encode();
 
   private final Health health;
   private final String retryAfterSeconds;
 
-  public HealthRoutes(Health health, long retryAfterSeconds) {
+  HealthRoutes(Health health, long retryAfterSeconds) {
     this.health = health;
     this.retryAfterSeconds = Long.toString(retryAfterSeconds);
   }
 
   @Override
+  public String name() {
+    return "health";
+  }
+
+  @Override
   public void mount(Router router, Context context) {
+    context.critical("/health");
     router.get("/health/live").handler(ctx -> ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(UP));
     router.get("/health/ready").handler(ctx -> {

@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * The lab's deliberate leak: byte arrays kept in one list for the whole server, so the memory guards can be shown
  * and tested against a real leak. Bounded only by {@code lab.maxLeakBytes}; {@code POST /lab/reset} empties it.
  */
-public final class LabLeak {
+final class LabLeak {
 
   private final long maxBytes;
   private final ConcurrentLinkedQueue<byte[]> held = new ConcurrentLinkedQueue<>();

@@ -1,10 +1,8 @@
 package dev.bulwark.routes;
 
-import dev.bulwark.ApiError;
-import dev.bulwark.RouteModule;
+import dev.bulwark.spi.ApiError;
+import dev.bulwark.spi.RouteModule;
 import dev.bulwark.config.LabOptions;
-import dev.bulwark.memory.BodyBudget;
-import dev.bulwark.stream.BodyReader;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 
@@ -12,22 +10,24 @@ import io.vertx.ext.web.Router;
  * {@code /lab/*}, mounted only when {@code lab.enabled}: a real leak ({@code GET /lab/leak/bytes?kb=N} keeps N KiB per
  * call), a body reader ({@code POST /lab/echo}) for floods of large bodies, and {@code POST /lab/reset}.
  */
-public final class LabRoutes implements RouteModule {
+final class LabRoutes implements RouteModule {
 
   private final LabLeak leak;
-  private final BodyBudget budget;
-  private final Runnable onBudgetRefused;
+  private final LabOptions lab;
 
-  public LabRoutes(LabLeak leak, BodyBudget budget, Runnable onBudgetRefused) {
+  LabRoutes(LabLeak leak, LabOptions lab) {
     this.leak = leak;
-    this.budget = budget;
-    this.onBudgetRefused = onBudgetRefused;
+    this.lab = lab;
+  }
+
+  @Override
+  public String name() {
+    return "lab";
   }
 
   @Override
   public void mount(Router router, Context context) {
-    LabOptions lab = context.config().lab();
-    long maxBody = context.config().http().maxBodySize();
+    context.critical("/lab/reset"); // the lab's way to give memory back must work when memory is short
     router.get("/lab/leak/bytes").handler(ctx -> {
       int kb = kbOf(ctx.queryParams().get("kb"), lab.maxKb());
       if (!leak.keep(kb * 1024)) {
@@ -35,7 +35,7 @@ public final class LabRoutes implements RouteModule {
       }
       ctx.json(new JsonObject().put("heldKb", leak.bytes() / 1024));
     });
-    router.post("/lab/echo").handler(ctx -> BodyReader.read(ctx, maxBody, budget, onBudgetRefused)
+    router.post("/lab/echo").handler(ctx -> context.bodies().read(ctx)
         .onSuccess(body -> ctx.json(new JsonObject().put("bytes", body.length())))
         .onFailure(e -> ApiError.fail(ctx, e)));
     router.post("/lab/reset").handler(ctx -> ctx.json(new JsonObject().put("releasedBytes", leak.reset())));

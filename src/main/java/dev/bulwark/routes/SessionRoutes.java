@@ -1,10 +1,8 @@
 package dev.bulwark.routes;
 
-import dev.bulwark.ApiError;
-import dev.bulwark.RouteModule;
+import dev.bulwark.spi.ApiError;
+import dev.bulwark.spi.RouteModule;
 import dev.bulwark.config.SessionOptions;
-import dev.bulwark.memory.BodyBudget;
-import dev.bulwark.stream.BodyReader;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -18,24 +16,26 @@ import java.util.Locale;
  * {@code GET /session} (a visit counter) and {@code PUT /session/data/{key}}. Only these routes carry a session: the
  * rest of the server never pays for one.
  */
-public final class SessionRoutes implements RouteModule {
+final class SessionRoutes implements RouteModule {
 
   private static final String VISITS = "visits";
   private static final String DATA_PREFIX = "data.";
 
   private final SessionStore store;
-  private final BodyBudget budget;
-  private final Runnable onBudgetRefused;
+  private final SessionOptions options;
 
-  public SessionRoutes(SessionStore store, BodyBudget budget, Runnable onBudgetRefused) {
+  SessionRoutes(SessionStore store, SessionOptions options) {
     this.store = store;
-    this.budget = budget;
-    this.onBudgetRefused = onBudgetRefused;
+    this.options = options;
+  }
+
+  @Override
+  public String name() {
+    return "session";
   }
 
   @Override
   public void mount(Router router, Context context) {
-    SessionOptions options = context.config().sessions();
     SessionHandler sessions = SessionHandler.create(store)
         .setSessionCookieName(options.cookieName())
         .setCookieHttpOnlyFlag(true)
@@ -52,10 +52,10 @@ public final class SessionRoutes implements RouteModule {
     });
     ApiError tooLarge = new ApiError(413, "value_too_large", "A session value may be at most "
         + options.maxValueSize() + " bytes (sessions.maxValueSize).");
-    router.put("/session/data/:key").handler(ctx -> put(ctx, options, tooLarge));
+    router.put("/session/data/:key").handler(ctx -> put(ctx, context, tooLarge));
   }
 
-  private void put(RoutingContext ctx, SessionOptions options, ApiError tooLarge) {
+  private void put(RoutingContext ctx, Context context, ApiError tooLarge) {
     String key = ctx.pathParam("key");
     if (key.isEmpty() || key.length() > 64 || key.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
       throw new ApiError(400, "bad_key", "A session key is 1 to 64 characters, without control characters.");
@@ -66,7 +66,7 @@ public final class SessionRoutes implements RouteModule {
       throw new ApiError(413, "value_too_large", "A session holds at most " + options.maxKeys()
           + " keys (sessions.maxKeys).");
     }
-    BodyReader.read(ctx, options.maxValueSize(), tooLarge, budget, onBudgetRefused)
+    context.bodies().read(ctx, options.maxValueSize(), tooLarge)
         .onSuccess(body -> {
           session.put(DATA_PREFIX + key, body.toString());
           ctx.response().setStatusCode(204).end();

@@ -1,7 +1,7 @@
 package dev.bulwark.routes;
 
-import dev.bulwark.ApiError;
-import dev.bulwark.RouteModule;
+import dev.bulwark.spi.ApiError;
+import dev.bulwark.spi.RouteModule;
 import dev.bulwark.config.UploadOptions;
 import dev.bulwark.stream.UploadReceiver;
 import io.vertx.core.http.HttpHeaders;
@@ -13,14 +13,26 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /** {@code POST /uploads}, {@code GET /uploads/{id}} and {@code DELETE /uploads/{id}}. */
-public final class UploadRoutes implements RouteModule {
+final class UploadRoutes implements RouteModule {
 
   private static final String ID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
   private static final ApiError NOT_FOUND = new ApiError(404, "not_found", "No upload has this id.");
 
+  private final UploadOptions options;
+
+  UploadRoutes(UploadOptions options) {
+    this.options = options;
+  }
+
+  @Override
+  public String name() {
+    return "uploads";
+  }
+
   @Override
   public void mount(Router router, Context context) {
-    UploadOptions options = context.config().uploads();
+    // Streamed to disk as they arrive: bounded by the uploads section, not by http.maxBodySize or the body budget.
+    context.streamedBody("/uploads", options.maxRequestSize());
     Path dir = Path.of(options.dir()).toAbsolutePath();
     router.post("/uploads").handler(ctx -> UploadReceiver.receive(ctx, options, dir)
         .onSuccess(files -> ctx.response().setStatusCode(201).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")

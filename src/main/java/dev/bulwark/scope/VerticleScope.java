@@ -6,7 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.internal.ContextInternal;
 
 /**
- * A scope for resources that belong to a verticle or a {@link dev.bulwark.RouteModule} rather than to one request:
+ * A scope for resources that belong to a verticle or a {@link dev.bulwark.spi.RouteModule} rather than to one request:
  * everything it owns is released when the verticle is undeployed (including at shutdown), or on {@link #close()}.
  * Safe to use from any thread; it holds at most {@code scope.maxVerticleResources} live resources.
  */

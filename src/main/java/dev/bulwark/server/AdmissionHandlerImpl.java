@@ -1,6 +1,6 @@
 package dev.bulwark.server;
 
-import dev.bulwark.ApiError;
+import dev.bulwark.spi.ApiError;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;

@@ -1,6 +1,6 @@
 package dev.bulwark.server;
 
-import dev.bulwark.RouteModule;
+import dev.bulwark.spi.RouteModule;
 import dev.bulwark.cache.NamedCaches;
 import dev.bulwark.cache.SharedTier;
 import dev.bulwark.health.RedisCheck;
@@ -12,14 +12,15 @@ import dev.bulwark.admin.AdminStatus;
 import dev.bulwark.admin.AdminToken;
 import dev.bulwark.config.BulwarkConfig;
 import dev.bulwark.health.Health;
-import dev.bulwark.memory.BodyBudget;
+import dev.bulwark.memory.Budget;
+import dev.bulwark.memory.MemoryBudget;
+import dev.bulwark.stream.BodyReader;
 import dev.bulwark.memory.MemoryMeters;
 import dev.bulwark.memory.MemoryMonitor;
 import dev.bulwark.memory.MemorySnapshot;
 import dev.bulwark.metrics.Metrics;
 import dev.bulwark.metrics.RequestMetricsHandler.RequestMeters;
 import dev.bulwark.routes.BuiltInRoutes;
-import dev.bulwark.routes.LabLeak;
 import dev.bulwark.session.BoundedSessionStore;
 import dev.bulwark.scope.ScopeCounters;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -34,8 +35,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.ServiceLoader;
 import java.util.concurrent.ForkJoinPool;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,13 +82,24 @@ public final class BulwarkServer {
         .setMaxPoolWaiting(config.redis().maxPoolWaiting()));
   }
 
-  /** Starts with Bulwark's routes and every {@link RouteModule} listed as a Java service. */
+  /** Starts with Bulwark's routes and every {@link RouteModule} listed as a Java service on the class path. */
   public static Future<BulwarkServer> start(BulwarkConfig config) {
-    return start(config, BulwarkServer::serviceModules);
+    ModuleCatalog catalog = ModuleCatalog.classPath();
+    return start(config, catalog.instances(), catalog::sourceOf);
   }
 
   /** Starts with Bulwark's routes and the modules {@code userModules} makes, once per event loop. */
   public static Future<BulwarkServer> start(BulwarkConfig config, Supplier<List<RouteModule>> userModules) {
+    return start(config, userModules, module -> "supplied");
+  }
+
+  /** Starts with Bulwark's routes and the modules the catalog found (class path and {@code modules.dir}). */
+  static Future<BulwarkServer> start(BulwarkConfig config, ModuleCatalog catalog) {
+    return start(config, catalog.instances(), catalog::sourceOf);
+  }
+
+  private static Future<BulwarkServer> start(BulwarkConfig config, Supplier<List<RouteModule>> userModules,
+      Function<RouteModule, String> sourceOf) {
     long begin = System.nanoTime();
     Metrics metrics = Metrics.create(config.metrics());
     int instances = config.http().resolvedInstances();
@@ -100,12 +112,13 @@ public final class BulwarkServer {
       metrics.bindJvm();
       return null;
     });
-    return Future.all(server.deploy(config, instances, userModules), jvmMeters).map(server)
+    return Future.all(server.deploy(config, instances, userModules, sourceOf), jvmMeters).map(server)
         .onSuccess(v -> server.logStarted(config, instances, begin))
         .recover(failure -> server.close().transform(ignored -> Future.failedFuture(failure)));
   }
 
-  private Future<BulwarkServer> deploy(BulwarkConfig config, int instances, Supplier<List<RouteModule>> userModules) {
+  private Future<BulwarkServer> deploy(BulwarkConfig config, int instances, Supplier<List<RouteModule>> userModules,
+      Function<RouteModule, String> sourceOf) {
     if (redisCheck != null && config.redis().required()) {
       health.requireRedis(redisCheck);
     }
@@ -116,24 +129,32 @@ public final class BulwarkServer {
     }
     AdminStatus status = new AdminStatus();
     ScopeCounters scopes = new ScopeCounters(config.scope());
-    BodyBudget budget = new BodyBudget(config.memory().effectiveInflightBodyBytes());
+    MemoryBudget budget = new MemoryBudget(config.memory().effectiveBudget());
+    Budget bodies = budget.reserving("bodies", "memory.inflightBodyBytes", config.memory().effectiveInflightBodyBytes(),
+        () -> memory.recordShed(MemoryMonitor.ShedReason.INFLIGHT_BYTES));
     registerStatus(status, config, instances, admissions);
-    status.section("scopes", scopes::toJson).section("pressure", () -> memory.toJson()
-        .put("inflightBodyBytes", new JsonObject().put("inUse", budget.inUse()).put("limit", budget.limit())));
+    MountedModules mounted = new MountedModules();
+    status.section("modules", mounted::toJson).section("scopes", scopes::toJson)
+        .section("pressure", () -> memory.toJson().put("inflightBodyBytes",
+            new JsonObject().put("inUse", bodies.used()).put("limit", bodies.limit())));
     registerMeters(admissions);
     scopes.bindTo(metrics.registry());
-    MemoryMeters.bind(metrics.registry(), memory, budget);
+    MemoryMeters.bind(metrics.registry(), memory);
     ServerParts parts = new ServerParts(metrics, new RequestMeters(metrics.registry(), instances), status, scopes,
-        memory, budget);
-    BuiltInRoutes.Shared shared = sharedParts(config, status, budget);
+        memory, new BodyReader(config.http().maxBodySize(), bodies), mounted);
+    Supplier<List<RouteModule>> builtIn = builtInRoutes(config, status, budget);
+    status.section("budgets", budget::toJson);
+    budget.bindTo(metrics.registry());
     Iterator<AdmissionHandler> nextAdmission = admissions.iterator();
     Supplier<List<RouteModule>> modules = () -> {
-      List<RouteModule> all = new ArrayList<>(BuiltInRoutes.create(shared));
+      List<RouteModule> all = new ArrayList<>(builtIn.get());
       all.addAll(userModules.get());
       return all;
     };
+    Function<RouteModule, String> source = m -> m.getClass().getPackage() == BuiltInRoutes.class.getPackage()
+        ? MountedModules.BUILT_IN : sourceOf.apply(m);
     Future<String> http = vertx.deployVerticle(
-        () -> new HttpVerticle(config, parts, nextAdmission.next(), modules, port -> httpPort = port),
+        () -> new HttpVerticle(config, parts, nextAdmission.next(), modules, source, port -> httpPort = port),
         new DeploymentOptions().setInstances(instances));
     if (metrics.enabled() && config.metrics().separatePort()) {
       http = http.compose(id -> vertx.deployVerticle(new MetricsVerticle(config, parts, port -> metricsPort = port)));
@@ -150,24 +171,28 @@ public final class BulwarkServer {
         .map(this);
   }
 
-  /** The caches, the session store and the lab leak: one of each per server, shared by every event loop. */
-  private BuiltInRoutes.Shared sharedParts(BulwarkConfig config, AdminStatus status, BodyBudget budget) {
+  /** The caches and the session store (one of each per server, in the memory budget), then the route groups. */
+  private Supplier<List<RouteModule>> builtInRoutes(BulwarkConfig config, AdminStatus status, MemoryBudget budget) {
     NamedCaches caches = NamedCaches.create(config.cache(), ForkJoinPool.commonPool(), named ->
         new SharedTier(redis, config.redis().keyPrefix(), named.name(), named.expireAfterWrite()));
     memory.addListener(caches);
     caches.bindTo(metrics.registry());
+    caches.addBudgets(budget);
     status.section("caches", caches::toJson);
     SessionStore sessions;
     if (redis != null) {
       sessions = new RedisSessionStore(vertx, redis, config.redis().keyPrefix());
       status.section("sessions", () -> new JsonObject().put("store", "redis"));
     } else {
-      BoundedSessionStore local = new BoundedSessionStore(vertx, config.sessions(), ForkJoinPool.commonPool());
+      BoundedSessionStore local = new BoundedSessionStore(vertx, config.sessions(), config.cache().elevatedFraction(),
+          ForkJoinPool.commonPool());
+      memory.addListener(local);
+      budget.tracked("sessions", "sessions.maxBytes", config.sessions().maxBytes(), local::weightBytes);
       sessions = local;
       status.section("sessions", local::toJson);
     }
-    return new BuiltInRoutes.Shared(config, health, new LabLeak(config.lab().maxLeakBytes()), budget,
-        () -> memory.recordShed(MemoryMonitor.ShedReason.INFLIGHT_BYTES), caches, sessions);
+    boolean scrapeHere = metrics.enabled() && !config.metrics().separatePort();
+    return BuiltInRoutes.create(config, health, caches, sessions, scrapeHere ? metrics.scrapeHandler() : null);
   }
 
   private void registerStatus(AdminStatus status, BulwarkConfig config, int instances,
@@ -202,12 +227,6 @@ public final class BulwarkServer {
       LOG.info("Admin port on {}:{}{}", config.admin().host(), adminPort, adminToken.file() == null
           ? " (token from config)" : "; token written to " + adminToken.file() + " (mode 0600)");
     }
-  }
-
-  private static List<RouteModule> serviceModules() {
-    List<RouteModule> modules = new ArrayList<>();
-    ServiceLoader.load(RouteModule.class).forEach(modules::add);
-    return modules;
   }
 
   public Vertx vertx() {

@@ -1,10 +1,11 @@
 package dev.bulwark.server;
 
-import dev.bulwark.ApiError;
+import dev.bulwark.spi.ApiError;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
@@ -65,12 +66,28 @@ final class ErrorHandlerImpl implements ErrorHandler {
       response.reset();
       return;
     }
+    boolean close = bodyLeftUnread(ctx);
+    if (close) {
+      response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+    }
     Future<Void> written = write(response, status, code, message, retryAfterSeconds, details);
-    if (ctx.request().version() != HttpVersion.HTTP_2
-        && HttpHeaders.CLOSE.toString().equalsIgnoreCase(response.headers().get(HttpHeaders.CONNECTION))) {
-      // The request's body was left unread: close once the answer is out, so it is never parsed as a request.
+    if (close) {
+      // The rest of the body would be parsed as the next request: close once the answer is out.
       written.onComplete(ar -> ctx.request().connection().close());
     }
+  }
+
+  /**
+   * The one place that decides whether a refused request's connection closes: HTTP/1.x with a request body that was
+   * not read to its end. HTTP/2 streams are independent (and forbid a Connection header): never there.
+   */
+  private static boolean bodyLeftUnread(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    if (request.version() == HttpVersion.HTTP_2 || request.isEnded()) {
+      return false;
+    }
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    return request.headers().contains(HttpHeaders.TRANSFER_ENCODING) || (length != null && !length.equals("0"));
   }
 
   /** Writes the one error shape every Bulwark error has; {@code retryAfterSeconds} is used by 503s only. */
@@ -79,10 +96,6 @@ final class ErrorHandlerImpl implements ErrorHandler {
     response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON);
     if (status == 503) {
       response.putHeader(HttpHeaders.RETRY_AFTER, retryAfterSeconds);
-    }
-    if (status == 413 || status == 431 || status == 414) {
-      // The rest of an oversized request is not read: the connection cannot be reused.
-      response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
     }
     JsonObject body = new JsonObject().put("error", code).put("message", message);
     if (details != null) {

@@ -1,6 +1,6 @@
 package dev.bulwark.server;
 
-import dev.bulwark.RouteModule;
+import dev.bulwark.spi.RouteModule;
 import dev.bulwark.config.BulwarkConfig;
 import dev.bulwark.config.HttpOptions;
 import dev.bulwark.scope.VerticleScope;
@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 
@@ -18,21 +19,23 @@ final class HttpVerticle extends ServingVerticle {
   private final ServerParts parts;
   private final AdmissionHandler admission;
   private final Supplier<List<RouteModule>> modules;
+  private final Function<RouteModule, String> sourceOf;
 
   HttpVerticle(BulwarkConfig config, ServerParts parts, AdmissionHandler admission,
-      Supplier<List<RouteModule>> modules, IntConsumer boundPort) {
+      Supplier<List<RouteModule>> modules, Function<RouteModule, String> sourceOf, IntConsumer boundPort) {
     super("http.port", config.http().shutdownGrace(), boundPort);
     this.config = config;
     this.parts = parts;
     this.admission = admission;
     this.modules = modules;
+    this.sourceOf = sourceOf;
   }
 
   @Override
   Router router() {
     // Created on this verticle's context, so undeploying the verticle (and so shutdown) releases it.
     VerticleScope scope = VerticleScope.create(vertx, config.scope(), parts.scopes());
-    return RouterAssembly.build(vertx, config, parts, admission, scope, modules.get());
+    return RouterAssembly.build(vertx, config, parts, admission, scope, modules.get(), sourceOf);
   }
 
   @Override

@@ -18,6 +18,8 @@ final class InvalidRequestHandler implements Handler<HttpServerRequest> {
       String what = cause.getClass().getSimpleName();
       status = what.contains("Line") ? 414 : what.contains("Header") ? 431 : 400;
     }
+    // The decoder has lost the request's framing: the connection cannot carry another one.
+    request.response().putHeader(io.vertx.core.http.HttpHeaders.CONNECTION, io.vertx.core.http.HttpHeaders.CLOSE);
     ErrorHandlerImpl.write(request.response(), status, StatusCodes.code(status), StatusCodes.message(status), null, null);
     request.response().endHandler(v -> request.connection().close());
   }

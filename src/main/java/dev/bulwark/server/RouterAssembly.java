@@ -1,12 +1,13 @@
 package dev.bulwark.server;
 
-import dev.bulwark.RouteModule;
 import dev.bulwark.config.BulwarkConfig;
-import dev.bulwark.memory.MemoryMonitor;
 import dev.bulwark.memory.PressureHandler;
 import dev.bulwark.metrics.RequestMetricsHandler;
 import dev.bulwark.scope.RequestScopeHandler;
 import dev.bulwark.scope.VerticleScope;
+import dev.bulwark.spi.ModuleConfig;
+import dev.bulwark.spi.PathPrefixes;
+import dev.bulwark.spi.RouteModule;
 import dev.bulwark.stream.BodyLimitHandler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Route;
@@ -14,32 +15,46 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.LoggerHandler;
 import java.util.ArrayList;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.function.Function;
 
 /**
- * The one place where the main router is put together, for one event loop: the guard chain first (metrics, admission,
- * request scope, pressure, body limits), then Bulwark's route groups and the users' {@link RouteModule}s, then error rendering. Every route
- * mounted here, a user's included, sits behind the whole chain.
+ * The one place where the main router is put together, for one event loop. Every route module, Bulwark's own and the
+ * users', mounts first through the same {@link RouteModule.Context}; what they declare (critical paths, streamed
+ * bodies) then configures the guard chain (metrics, admission, request scope, pressure, body limits), which runs
+ * before every route; error rendering comes last. The guards know no route: only what modules declared.
  */
 final class RouterAssembly {
 
-  private static final Logger LOG = LoggerFactory.getLogger(RouterAssembly.class);
-  /** Uploads stream to disk: their bodies are bounded by the uploads section, not by http.maxBodySize. */
-  private static final String UPLOADS = "/uploads";
   private static final int[] ROUTER_ERRORS = {400, 404, 405, 406, 413, 414, 415, 431, 500, 501};
 
   private RouterAssembly() {
   }
 
   static Router build(Vertx vertx, BulwarkConfig config, ServerParts parts, AdmissionHandler admission,
-      VerticleScope verticleScope, List<RouteModule> modules) {
+      VerticleScope verticleScope, List<RouteModule> modules, Function<RouteModule, String> sourceOf) {
     Router router = Router.router(vertx);
-    ErrorHandler errors = ErrorHandler.create(config.http().retryAfter());
+    PathPrefixes.Builder critical = new PathPrefixes.Builder();
+    PathPrefixes.Builder streamed = new PathPrefixes.Builder();
+    config.memory().criticalRoutes().forEach(p -> critical.add(p, 0));
+    for (RouteModule module : modules) {
+      ModuleContext context = new ModuleContext(vertx, new ModuleConfig(module.name(),
+          config.moduleValues(module.name())), verticleScope, parts.bodies(), critical, streamed);
+      int before = router.getRoutes().size();
+      module.mount(router, context);
+      List<Route> all = router.getRoutes();
+      parts.modules().record(module.name(), sourceOf.apply(module), new ArrayList<>(all.subList(before, all.size())));
+    }
+    guards(vertx, config, parts, admission, critical.build(), streamed.build(), router.route().order(Integer.MIN_VALUE));
+    renderErrors(router, ErrorHandler.create(config.http().retryAfter()));
+    return router;
+  }
 
-    // One route carries the whole chain: vertx-web then steps from handler to handler without matching a route
-    // again for each guard, which measurably matters at 80k req/s.
-    Route guards = router.route();
+  /**
+   * One route carries the whole chain: vertx-web then steps from handler to handler without matching a route again
+   * for each guard, which measurably matters at 80k req/s.
+   */
+  private static void guards(Vertx vertx, BulwarkConfig config, ServerParts parts, AdmissionHandler admission,
+      PathPrefixes critical, PathPrefixes streamed, Route guards) {
     if (config.logging().accessLog()) {
       guards.handler(LoggerHandler.create()); // a vertx-web platform handler: it must come first on its route
     }
@@ -49,31 +64,8 @@ final class RouterAssembly {
     guards.handler(admission)
         .handler(RequestScopeHandler.create(vertx, config.scope(), parts.scopes(), config.http().requestTimeout()))
         .handler(PressureHandler.create(parts.memory(), config.memory().closeConnectionsWhenElevated(),
-            config.memory().shedWhenCritical(), criticalPrefixes(config)))
-        .handler(BodyLimitHandler.create(config.http().maxBodySize(), parts.budget(),
-            () -> parts.memory().recordShed(MemoryMonitor.ShedReason.INFLIGHT_BYTES), UPLOADS,
-            config.uploads().maxRequestSize()));
-
-    if (parts.metrics().enabled() && !config.metrics().separatePort()) {
-      router.get(config.metrics().path()).handler(parts.metrics().scrapeHandler());
-    }
-    RouteModule.Context context = new ModuleContext(vertx, config, verticleScope);
-    for (RouteModule module : modules) {
-      module.mount(router, context);
-      LOG.debug("Mounted route module {}", module.name());
-    }
-    renderErrors(router, errors);
-    return router;
-  }
-
-  private static List<String> criticalPrefixes(BulwarkConfig config) {
-    List<String> prefixes = new ArrayList<>(PressureHandler.ALWAYS_CRITICAL);
-    prefixes.add(config.metrics().path());
-    prefixes.addAll(config.memory().criticalRoutes());
-    if (config.lab().enabled()) {
-      prefixes.add("/lab/reset"); // the lab's way to give memory back must work when memory is short
-    }
-    return prefixes;
+            config.memory().shedWhenCritical(), critical))
+        .handler(BodyLimitHandler.create(config.http().maxBodySize(), streamed));
   }
 
   /**
@@ -94,9 +86,5 @@ final class RouterAssembly {
     for (int status : ROUTER_ERRORS) {
       router.errorHandler(status, errors);
     }
-  }
-
-  private record ModuleContext(Vertx vertx, BulwarkConfig config, VerticleScope scope)
-      implements RouteModule.Context {
   }
 }

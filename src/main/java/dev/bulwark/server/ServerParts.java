@@ -1,13 +1,13 @@
 package dev.bulwark.server;
 
 import dev.bulwark.admin.AdminStatus;
-import dev.bulwark.memory.BodyBudget;
 import dev.bulwark.memory.MemoryMonitor;
 import dev.bulwark.metrics.Metrics;
 import dev.bulwark.metrics.RequestMetricsHandler.RequestMeters;
 import dev.bulwark.scope.ScopeCounters;
+import dev.bulwark.spi.Bodies;
 
 /** What all verticles of one server share: built once at start, handed to each verticle's constructor. */
 record ServerParts(Metrics metrics, RequestMeters requestMeters, AdminStatus status, ScopeCounters scopes,
-    MemoryMonitor memory, BodyBudget budget) {
+    MemoryMonitor memory, Bodies bodies, MountedModules modules) {
 }

@@ -1,34 +1,26 @@
 package dev.bulwark.stream;
 
-import dev.bulwark.ApiError;
-import dev.bulwark.memory.BodyBudget;
+import dev.bulwark.spi.ApiError;
+import dev.bulwark.spi.PathPrefixes;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 
 final class BodyLimitHandlerImpl implements BodyLimitHandler {
 
-  private final long maxBodySize;
-  private final BodyBudget budget;
-  private final Runnable onBudgetRefused;
-  private final ApiError tooLarge;
-  private final ApiError badLength;
-  private final String streamedPrefix;
-  private final long streamedMax;
-  private final ApiError streamedTooLarge;
+  private static final ApiError BAD_LENGTH =
+      new ApiError(400, "bad_request", "The Content-Length header is not a valid length.");
 
-  BodyLimitHandlerImpl(long maxBodySize, BodyBudget budget, Runnable onBudgetRefused, String streamedPrefix,
-      long streamedMax) {
-    this.streamedPrefix = streamedPrefix;
-    this.streamedMax = streamedMax;
-    this.streamedTooLarge = BodyReader.tooLarge(streamedMax);
+  private final long maxBodySize;
+  private final ApiError tooLarge;
+  private final PathPrefixes streamed;
+
+  BodyLimitHandlerImpl(long maxBodySize, PathPrefixes streamed) {
     if (maxBodySize < 0) {
       throw new IllegalArgumentException("maxBodySize must not be negative, not " + maxBodySize);
     }
     this.maxBodySize = maxBodySize;
-    this.budget = budget;
-    this.onBudgetRefused = onBudgetRefused;
     this.tooLarge = BodyReader.tooLarge(maxBodySize);
-    this.badLength = new ApiError(400, "bad_request", "The Content-Length header is not a valid length.");
+    this.streamed = streamed;
   }
 
   @Override
@@ -39,34 +31,20 @@ final class BodyLimitHandlerImpl implements BodyLimitHandler {
       return;
     }
     long length = parseLength(declared);
-    if (length >= 0 && streamedPrefix != null && ctx.normalizedPath().startsWith(streamedPrefix)) {
-      if (length > streamedMax) {
-        ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
-        ctx.fail(streamedTooLarge);
-      } else {
-        ctx.next(); // streamed to disk as it arrives: no in-memory budget to take
-      }
+    if (length < 0) {
+      ctx.fail(BAD_LENGTH);
       return;
     }
-    if (length < 0) {
-      ctx.fail(badLength);
-    } else if (length > maxBodySize) {
-      ctx.fail(tooLarge);
-    } else if (length == 0) {
-      ctx.next();
-    } else if (!budget.tryReserve(length)) {
-      onBudgetRefused.run();
-      ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
-      ctx.fail(BodyReader.overBudget(length, budget));
+    long limit = streamed.valueOf(ctx.normalizedPath(), maxBodySize);
+    if (length > limit) {
+      ctx.fail(limit == maxBodySize ? tooLarge : BodyReader.tooLarge(limit));
     } else {
-      ctx.put(RESERVED_KEY, length);
-      ctx.addEndHandler(ar -> budget.release(length));
       ctx.next();
     }
   }
 
   /** The length, or -1 when the header is not a plain non-negative decimal number. */
-  private static long parseLength(String text) {
+  static long parseLength(String text) {
     int n = text.length();
     if (n == 0 || n > 18) {
       return -1;

@@ -1,7 +1,8 @@
 package dev.bulwark.stream;
 
-import dev.bulwark.ApiError;
-import dev.bulwark.memory.BodyBudget;
+import dev.bulwark.memory.Budget;
+import dev.bulwark.spi.ApiError;
+import dev.bulwark.spi.Bodies;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -11,67 +12,122 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Reads a whole request body into memory within two bounds: the route's {@code maxBytes} (413
- * {@code request_too_large}) and, for bodies without a declared length, the in-flight body budget, reserved chunk by
- * chunk as they arrive (503 {@code overloaded}); declared bodies were reserved up front by {@link BodyLimitHandler}.
- * Over either bound, reading stops at once, the request fails, and every reserved byte is released when it ends.
- * For small bodies only: large ones are streamed, never held.
+ * Reads whole request bodies into memory within the route's limit and the in-flight body {@link Budget}. A declared
+ * body is reserved whole when reading starts (refused at once if it cannot fit); an undeclared one chunk by chunk as
+ * it arrives. The reservation is released as soon as the body has been read, or when the request ends if it never
+ * is. Shared by every event loop; it keeps no per-request state of its own.
  */
-public final class BodyReader {
+public final class BodyReader implements Bodies {
 
-  private BodyReader() {
+  private final long maxBodySize;
+  private final ApiError tooLarge;
+  private final Budget budget;
+
+  public BodyReader(long maxBodySize, Budget budget) {
+    this.maxBodySize = maxBodySize;
+    this.tooLarge = tooLarge(maxBodySize);
+    this.budget = budget;
   }
 
-  public static Future<Buffer> read(RoutingContext ctx, long maxBytes, BodyBudget budget, Runnable onBudgetRefused) {
-    return read(ctx, maxBytes, tooLarge(maxBytes), budget, onBudgetRefused);
+  @Override
+  public Future<Buffer> read(RoutingContext ctx) {
+    return read(ctx, maxBodySize, tooLarge);
   }
 
-  /** As {@link #read(RoutingContext, long, BodyBudget, Runnable)}, failing with {@code tooLarge} past {@code maxBytes}. */
-  public static Future<Buffer> read(RoutingContext ctx, long maxBytes, ApiError tooLarge, BodyBudget budget,
-      Runnable onBudgetRefused) {
+  @Override
+  public Future<Buffer> read(RoutingContext ctx, long maxBytes) {
+    return read(ctx, maxBytes, maxBytes == maxBodySize ? tooLarge : tooLarge(maxBytes));
+  }
+
+  @Override
+  public Future<Buffer> read(RoutingContext ctx, long maxBytes, ApiError tooLargeError) {
     HttpServerRequest request = ctx.request();
-    boolean reservedUpFront = ctx.get(BodyLimitHandler.RESERVED_KEY) != null;
-    Promise<Buffer> promise = Promise.promise();
-    Buffer body = Buffer.buffer();
-    long[] reserved = {0};
-    ctx.addEndHandler(ar -> budget.release(reserved[0]));
-    request.handler(chunk -> {
+    long declared = declaredLength(request);
+    if (declared > maxBytes) {
+      return Future.failedFuture(tooLargeError);
+    }
+    Reading reading = new Reading(ctx, maxBytes, tooLargeError, declared);
+    if (declared > 0) {
+      ApiError refused = budget.tryReserve(declared);
+      if (refused != null) {
+        return Future.failedFuture(refused);
+      }
+      reading.reserved = declared;
+    }
+    ctx.addEndHandler(ar -> reading.release());
+    request.handler(reading::chunk);
+    request.exceptionHandler(reading::fail);
+    request.endHandler(v -> reading.done());
+    return reading.promise.future();
+  }
+
+  private static long declaredLength(HttpServerRequest request) {
+    String header = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    return header == null ? -1 : BodyLimitHandlerImpl.parseLength(header);
+  }
+
+  /** One body being read: its buffer, its reservation and its outcome. */
+  private final class Reading {
+    final Promise<Buffer> promise = Promise.promise();
+    final RoutingContext ctx;
+    final long maxBytes;
+    final ApiError tooLargeError;
+    final boolean declared;
+    final Buffer body = Buffer.buffer();
+    long reserved;
+
+    Reading(RoutingContext ctx, long maxBytes, ApiError tooLargeError, long declared) {
+      this.ctx = ctx;
+      this.maxBytes = maxBytes;
+      this.tooLargeError = tooLargeError;
+      this.declared = declared >= 0;
+    }
+
+    void chunk(Buffer chunk) {
       if (promise.future().isComplete()) {
         return;
       }
-      if (body.length() + chunk.length() > maxBytes) {
-        stop(ctx, promise, tooLarge);
+      if ((long) body.length() + chunk.length() > maxBytes) {
+        stop(tooLargeError);
         return;
       }
-      if (!reservedUpFront) {
-        if (!budget.tryReserve(chunk.length())) {
-          onBudgetRefused.run();
-          stop(ctx, promise, overBudget(body.length() + chunk.length(), budget));
+      if (!declared) {
+        ApiError refused = budget.tryReserve(chunk.length());
+        if (refused != null) {
+          stop(refused);
           return;
         }
-        reserved[0] += chunk.length();
+        reserved += chunk.length();
       }
       body.appendBuffer(chunk);
-    });
-    request.exceptionHandler(promise::tryFail);
-    request.endHandler(v -> promise.tryComplete(body));
-    return promise.future();
-  }
+    }
 
-  private static void stop(RoutingContext ctx, Promise<Buffer> promise, ApiError error) {
-    ctx.request().pause();
-    ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
-    promise.tryFail(error);
+    void done() {
+      release();
+      promise.tryComplete(body);
+    }
+
+    void fail(Throwable failure) {
+      release();
+      promise.tryFail(failure);
+    }
+
+    private void stop(ApiError error) {
+      ctx.request().pause();
+      fail(error);
+    }
+
+    /** Gives the reserved bytes back, once: the body is read (or abandoned) and now belongs to the route. */
+    void release() {
+      if (reserved > 0) {
+        budget.release(reserved);
+        reserved = 0;
+      }
+    }
   }
 
   static ApiError tooLarge(long maxBytes) {
     return new ApiError(413, "request_too_large", "The request body is larger than the limit of " + maxBytes
         + " bytes.", new JsonObject().put("bytesLimit", maxBytes));
-  }
-
-  static ApiError overBudget(long wanted, BodyBudget budget) {
-    return new ApiError(503, "overloaded", "Request bodies in progress fill the in-flight budget "
-        + "(memory.inflightBodyBytes); retry later.", new JsonObject().put("bytesWanted", wanted)
-        .put("bytesLimit", budget.limit()).put("bytesInUse", budget.inUse()));
   }
 }

@@ -1,6 +1,6 @@
 package dev.bulwark.stream;
 
-import dev.bulwark.ApiError;
+import dev.bulwark.spi.ApiError;
 import dev.bulwark.scope.RequestScope;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.OpenOptions;

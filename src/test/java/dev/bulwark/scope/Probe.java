@@ -1,6 +1,6 @@
 package dev.bulwark.scope;
 
-import dev.bulwark.RouteModule;
+import dev.bulwark.spi.RouteModule;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.ext.web.Router;
 import java.nio.file.Path;

@@ -37,7 +37,7 @@ class GuardHandlersTest {
     admission = AdmissionHandler.create(2);
     Router router = Router.router(vertx);
     router.route().handler(admission);
-    router.route().handler(BodyLimitHandler.create(16, new dev.bulwark.memory.BodyBudget(1 << 20), () -> { }));
+    router.route().handler(BodyLimitHandler.create(16));
     router.get("/wait").handler(ctx -> {
       // The test thread completes the promise: answer back on this request's event loop.
       io.vertx.core.Context here = vertx.getOrCreateContext();

@@ -2,7 +2,7 @@ package dev.bulwark.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bulwark.RouteModule;
+import dev.bulwark.spi.RouteModule;
 import dev.bulwark.testing.RawHttp;
 import dev.bulwark.testing.TestServer;
 import io.vertx.core.json.JsonArray;

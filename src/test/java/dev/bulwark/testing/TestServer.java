@@ -1,6 +1,6 @@
 package dev.bulwark.testing;
 
-import dev.bulwark.RouteModule;
+import dev.bulwark.spi.RouteModule;
 import dev.bulwark.config.BulwarkConfig;
 import dev.bulwark.config.ConfigException;
 import dev.bulwark.server.BulwarkServer;
@@ -67,6 +67,11 @@ public final class TestServer implements AutoCloseable {
 
   public Path tempDir() {
     return tempDir;
+  }
+
+  /** The HTTP/1.1 client the helpers below use. */
+  public HttpClient client() {
+    return client;
   }
 
   public int port() {

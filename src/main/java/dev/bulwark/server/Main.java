@@ -1,11 +1,9 @@
-package dev.bulwark;
+package dev.bulwark.server;
 
 import dev.bulwark.config.BulwarkConfig;
 import dev.bulwark.config.ConfigException;
 import dev.bulwark.config.Key;
 import dev.bulwark.config.LoggingOptions;
-import dev.bulwark.server.BulwarkServer;
-import dev.bulwark.server.ConsoleLogConfigurator;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,8 +46,9 @@ public final class Main {
       }
     }
     BulwarkConfig config = null;
+    ModuleCatalog modules = new ModuleCatalog(Main.class.getClassLoader());
     try {
-      config = BulwarkConfig.load(files, System.getenv());
+      config = BulwarkConfig.load(files, System.getenv(), modules);
     } catch (ConfigException e) {
       fail(EXIT_CONFIG, "bulwark: config error: " + e.getMessage());
     }
@@ -62,14 +61,14 @@ public final class Main {
           .forEach(System.out::println);
       return;
     }
-    run(config);
+    run(config, modules);
   }
 
-  private static void run(BulwarkConfig config) {
+  private static void run(BulwarkConfig config, ModuleCatalog modules) {
     configureLogging(config.logging());
     BulwarkServer server;
     try {
-      server = BulwarkServer.start(config).await();
+      server = BulwarkServer.start(config, modules).await();
     } catch (Throwable e) {
       fail(EXIT_START, "bulwark: cannot start: " + e.getMessage());
       return;

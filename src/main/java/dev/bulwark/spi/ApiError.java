@@ -1,4 +1,4 @@
-package dev.bulwark;
+package dev.bulwark.spi;
 
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;

@@ -1,0 +1,49 @@
+package dev.bulwark.routes;
+
+import dev.bulwark.config.FilesOptions;
+import dev.bulwark.spi.ApiError;
+import dev.bulwark.spi.RouteModule;
+import dev.bulwark.stream.FileSender;
+import dev.bulwark.stream.SafePath;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import java.nio.file.Path;
+
+/** {@code GET/HEAD /files/{path}} under {@code files.root}: ranges, validators, streamed gzip, in constant memory. */
+final class FileRoutes implements RouteModule {
+
+  private static final String PREFIX = "/files/";
+  private static final ApiError NOT_FOUND = new ApiError(404, "not_found", "No file is served at this path.");
+
+  private final FilesOptions files;
+
+  FileRoutes(FilesOptions files) {
+    this.files = files;
+  }
+
+  @Override
+  public String name() {
+    return "files";
+  }
+
+  @Override
+  public void mount(Router router, Context context) {
+    Path root = Path.of(files.root()).toAbsolutePath();
+    router.route("/files/*").method(HttpMethod.GET).method(HttpMethod.HEAD)
+        .handler(ctx -> {
+          String relative = ctx.normalizedPath().substring(PREFIX.length() - 1).replaceFirst("^/", "");
+          // Resolving touches the file system (real path, attributes): a worker thread does it.
+          context.vertx().executeBlocking(() -> SafePath.resolve(root, relative), false).onComplete(ar -> {
+            if (ar.failed() || ar.result() == null) {
+              NOT_FOUND.failOn(ctx);
+              return;
+            }
+            try {
+              FileSender.send(ctx, ar.result(), files.compress(), files.compressMaxSize());
+            } catch (ApiError e) {
+              e.failOn(ctx);
+            }
+          });
+        });
+  }
+}
