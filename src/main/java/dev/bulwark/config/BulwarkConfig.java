@@ -31,6 +31,7 @@ public final class BulwarkConfig {
   private final List<String> moduleNames;
   private final List<Key> keys;
   private final Map<String, Object> typed;
+  private String overcommitted;
 
   private BulwarkConfig(Section root, List<Key> keys, Map<String, Object> typed, ModuleSource moduleSource)
       throws ConfigException {
@@ -99,6 +100,12 @@ public final class BulwarkConfig {
     if (problem != null && !memory.overcommit()) {
       throw new ConfigException(problem);
     }
+    overcommitted = problem;
+  }
+
+  /** Why the memory budgets do not fit, when {@code memory.overcommit} let them start anyway; else null. */
+  public String overcommitted() {
+    return overcommitted;
   }
 
   /** The built-in defaults, the same as {@code conf/bulwark.json}. */

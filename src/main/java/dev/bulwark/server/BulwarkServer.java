@@ -122,6 +122,9 @@ public final class BulwarkServer {
     if (redisCheck != null && config.redis().required()) {
       health.requireRedis(redisCheck);
     }
+    if (config.overcommitted() != null) {
+      LOG.warn("Starting overcommitted (memory.overcommit: true): {}", config.overcommitted());
+    }
     List<AdmissionHandler> admissions = new ArrayList<>();
     int perLoop = (config.http().maxInFlight() + instances - 1) / instances;
     for (int i = 0; i < instances; i++) {
