@@ -36,10 +36,14 @@ public final class NamedCaches implements PressureListener {
     return new NamedCaches(options, executor, named -> null);
   }
 
-  /** As {@link #create(CacheOptions, Executor)}, with the Redis tier {@code tiers} makes for shared caches. */
-  public static NamedCaches create(CacheOptions options, Executor executor,
-      Function<CacheOptions.Named, SharedTier> tiers) {
-    return new NamedCaches(options, executor, tiers);
+  /**
+   * As {@link #create(CacheOptions, Executor)}; caches with {@code redis: true} share their entries through
+   * {@code redis} under {@code <keyPrefix>cache:<name>:}.
+   */
+  public static NamedCaches create(CacheOptions options, Executor executor, io.vertx.redis.client.Redis redis,
+      String keyPrefix) {
+    return new NamedCaches(options, executor,
+        named -> new SharedTier(redis, keyPrefix, named.name(), named.expireAfterWrite()));
   }
 
   /** The cache of that name, or null. */

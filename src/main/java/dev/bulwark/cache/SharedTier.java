@@ -15,16 +15,16 @@ import java.time.Duration;
  * down: reads fall back to the local layer (a miss), writes fail with 503 {@code backend_unavailable}; the client
  * reconnects by itself when Redis returns.
  */
-public final class SharedTier {
+final class SharedTier {
 
-  public static final ApiError UNAVAILABLE = new ApiError(503, "backend_unavailable",
+  static final ApiError UNAVAILABLE = new ApiError(503, "backend_unavailable",
       "The shared cache tier (Redis) cannot be reached; retry later.");
 
   private final Redis redis;
   private final String prefix;
   private final long ttlMs;
 
-  public SharedTier(Redis redis, String keyPrefix, String cacheName, Duration ttl) {
+  SharedTier(Redis redis, String keyPrefix, String cacheName, Duration ttl) {
     this.redis = redis;
     this.prefix = keyPrefix + "cache:" + cacheName + ":";
     this.ttlMs = ttl.toMillis();

@@ -75,7 +75,7 @@ final class SiteTracker {
         entry = fresh;
         LOG.warn("A {} made at {} was still live when its scope ended ({}), so the scope released it. Without a "
             + "scope this handler would leak; release it yourself when done. Logged once per site; counts in "
-            + "/admin/status scopes.sites (scope.trackSites)", kind.name().toLowerCase(), key, reason.label());
+            + "the admin status (scopes.sites; scope.trackSites)", kind.name().toLowerCase(), key, reason.label());
       }
     }
     entry.releasedByScope().increment();

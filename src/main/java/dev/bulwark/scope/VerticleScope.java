@@ -1,9 +1,7 @@
 package dev.bulwark.scope;
 
 import dev.bulwark.config.ScopeOptions;
-import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.ContextInternal;
 
 /**
  * A scope for resources that belong to a verticle or a {@link dev.bulwark.spi.RouteModule} rather than to one request:
@@ -17,12 +15,7 @@ public interface VerticleScope extends ResourceScope {
    * is released only by {@link #close()}.
    */
   static VerticleScope create(Vertx vertx, ScopeOptions options, ScopeCounters counters) {
-    VerticleScopeImpl scope = new VerticleScopeImpl(vertx, options, counters);
-    Context context = Vertx.currentContext();
-    if (context instanceof ContextInternal internal && internal.deployment() != null) {
-      internal.addCloseHook(scope);
-    }
-    return scope;
+    return VerticleScopeImpl.tiedToCurrentVerticle(vertx, options, counters);
   }
 
   /** Releases everything now, once; later acquisitions throw {@link ScopeClosedException}. */

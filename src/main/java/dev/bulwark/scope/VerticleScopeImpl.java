@@ -10,6 +10,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.OpenOptions;
+import io.vertx.core.internal.ContextInternal;
 
 /** A long-lived scope; every entry point is synchronized, since a verticle's resources may come from any thread. */
 final class VerticleScopeImpl extends AbstractScope implements VerticleScope, Closeable {
@@ -19,6 +20,15 @@ final class VerticleScopeImpl extends AbstractScope implements VerticleScope, Cl
   VerticleScopeImpl(Vertx vertx, ScopeOptions options, ScopeCounters counters) {
     super(vertx, counters, counters.sites());
     this.options = options;
+  }
+
+  /** A scope released by the calling verticle's undeploy (Vert.x's close hooks), or only by close() elsewhere. */
+  static VerticleScopeImpl tiedToCurrentVerticle(Vertx vertx, ScopeOptions options, ScopeCounters counters) {
+    VerticleScopeImpl scope = new VerticleScopeImpl(vertx, options, counters);
+    if (Vertx.currentContext() instanceof ContextInternal internal && internal.deployment() != null) {
+      internal.addCloseHook(scope);
+    }
+    return scope;
   }
 
   @Override

@@ -2,7 +2,6 @@ package dev.bulwark.server;
 
 import dev.bulwark.spi.RouteModule;
 import dev.bulwark.cache.NamedCaches;
-import dev.bulwark.cache.SharedTier;
 import dev.bulwark.health.RedisCheck;
 import dev.bulwark.session.RedisSessionStore;
 import io.vertx.ext.web.sstore.SessionStore;
@@ -23,8 +22,6 @@ import dev.bulwark.metrics.RequestMetricsHandler.RequestMeters;
 import dev.bulwark.routes.BuiltInRoutes;
 import dev.bulwark.session.BoundedSessionStore;
 import dev.bulwark.scope.ScopeCounters;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -33,7 +30,6 @@ import io.vertx.core.json.JsonObject;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.Function;
@@ -125,22 +121,20 @@ public final class BulwarkServer {
     if (config.overcommitted() != null) {
       LOG.warn("Starting overcommitted (memory.overcommit: true): {}", config.overcommitted());
     }
-    List<AdmissionHandler> admissions = new ArrayList<>();
-    int perLoop = (config.http().maxInFlight() + instances - 1) / instances;
-    for (int i = 0; i < instances; i++) {
-      admissions.add(AdmissionHandler.create(perLoop, () -> memory.recordShed(MemoryMonitor.ShedReason.CONCURRENCY)));
-    }
+    Admissions admissions = new Admissions(config.http().maxInFlight(), instances,
+        () -> memory.recordShed(MemoryMonitor.ShedReason.CONCURRENCY));
     AdminStatus status = new AdminStatus();
     ScopeCounters scopes = new ScopeCounters(config.scope());
     MemoryBudget budget = new MemoryBudget(config.memory().effectiveBudget());
     Budget bodies = budget.reserving("bodies", "memory.inflightBodyBytes", config.memory().effectiveInflightBodyBytes(),
         () -> memory.recordShed(MemoryMonitor.ShedReason.INFLIGHT_BYTES));
-    registerStatus(status, config, instances, admissions);
+    registerStatus(status, instances);
+    status.section("http", admissions::toJson);
     MountedModules mounted = new MountedModules();
     status.section("modules", mounted::toJson).section("scopes", scopes::toJson)
         .section("pressure", () -> memory.toJson().put("inflightBodyBytes",
             new JsonObject().put("inUse", bodies.used()).put("limit", bodies.limit())));
-    registerMeters(admissions);
+    admissions.bindTo(metrics.registry());
     scopes.bindTo(metrics.registry());
     MemoryMeters.bind(metrics.registry(), memory);
     ServerParts parts = new ServerParts(metrics, new RequestMeters(metrics.registry(), instances), status, scopes,
@@ -148,7 +142,6 @@ public final class BulwarkServer {
     Supplier<List<RouteModule>> builtIn = builtInRoutes(config, status, budget);
     status.section("budgets", budget::toJson);
     budget.bindTo(metrics.registry());
-    Iterator<AdmissionHandler> nextAdmission = admissions.iterator();
     Supplier<List<RouteModule>> modules = () -> {
       List<RouteModule> all = new ArrayList<>(builtIn.get());
       all.addAll(userModules.get());
@@ -157,7 +150,7 @@ public final class BulwarkServer {
     Function<RouteModule, String> source = m -> m.getClass().getPackage() == BuiltInRoutes.class.getPackage()
         ? MountedModules.BUILT_IN : sourceOf.apply(m);
     Future<String> http = vertx.deployVerticle(
-        () -> new HttpVerticle(config, parts, nextAdmission.next(), modules, source, port -> httpPort = port),
+        () -> new HttpVerticle(config, parts, admissions.next(), modules, source, port -> httpPort = port),
         new DeploymentOptions().setInstances(instances));
     if (metrics.enabled() && config.metrics().separatePort()) {
       http = http.compose(id -> vertx.deployVerticle(new MetricsVerticle(config, parts, port -> metricsPort = port)));
@@ -176,8 +169,8 @@ public final class BulwarkServer {
 
   /** The caches and the session store (one of each per server, in the memory budget), then the route groups. */
   private Supplier<List<RouteModule>> builtInRoutes(BulwarkConfig config, AdminStatus status, MemoryBudget budget) {
-    NamedCaches caches = NamedCaches.create(config.cache(), ForkJoinPool.commonPool(), named ->
-        new SharedTier(redis, config.redis().keyPrefix(), named.name(), named.expireAfterWrite()));
+    NamedCaches caches = NamedCaches.create(config.cache(), ForkJoinPool.commonPool(), redis,
+        config.redis().keyPrefix());
     memory.addListener(caches);
     caches.bindTo(metrics.registry());
     caches.addBudgets(budget);
@@ -198,28 +191,12 @@ public final class BulwarkServer {
     return BuiltInRoutes.create(config, health, caches, sessions, scrapeHere ? metrics.scrapeHandler() : null);
   }
 
-  private void registerStatus(AdminStatus status, BulwarkConfig config, int instances,
-      List<AdmissionHandler> admissions) {
+  private void registerStatus(AdminStatus status, int instances) {
     status.section("uptimeSeconds", () -> ManagementFactory.getRuntimeMXBean().getUptime() / 1000)
         .section("memory", () -> MemorySnapshot.take().toJson().put("rss", memory.signals().rss())
             .put("containerLimit", memory.signals().containerLimit())
             .put("directMax", memory.signals().directMax()))
-        .section("eventLoop", () -> new JsonObject().put("count", instances))
-        .section("http", () -> new JsonObject()
-            .put("inFlight", admissions.stream().mapToInt(AdmissionHandler::inFlight).sum())
-            .put("maxInFlight", config.http().maxInFlight())
-            .put("rejected", admissions.stream().mapToLong(AdmissionHandler::rejected).sum()));
-  }
-
-  private void registerMeters(List<AdmissionHandler> admissions) {
-    Gauge.builder("bulwark.http.in.flight", admissions,
-            list -> list.stream().mapToInt(AdmissionHandler::inFlight).sum())
-        .description("Requests in progress on the main port")
-        .register(metrics.registry());
-    FunctionCounter.builder("bulwark.http.rejected", admissions,
-            list -> list.stream().mapToLong(AdmissionHandler::rejected).sum())
-        .description("Requests refused with 503 overloaded at admission")
-        .register(metrics.registry());
+        .section("eventLoop", () -> new JsonObject().put("count", instances));
   }
 
   private void logStarted(BulwarkConfig config, int instances, long begin) {
