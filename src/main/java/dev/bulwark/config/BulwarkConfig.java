@@ -1,5 +1,19 @@
 package dev.bulwark.config;
 
+import dev.bulwark.admin.AdminOptions;
+import dev.bulwark.cache.CacheOptions;
+import dev.bulwark.health.HealthOptions;
+import dev.bulwark.memory.MemoryOptions;
+import dev.bulwark.metrics.MetricsOptions;
+import dev.bulwark.routes.DemoOptions;
+import dev.bulwark.routes.LabOptions;
+import dev.bulwark.scope.ScopeOptions;
+import dev.bulwark.server.HttpOptions;
+import dev.bulwark.server.LoggingOptions;
+import dev.bulwark.server.RedisOptions;
+import dev.bulwark.session.SessionOptions;
+import dev.bulwark.stream.FilesOptions;
+import dev.bulwark.stream.UploadOptions;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;

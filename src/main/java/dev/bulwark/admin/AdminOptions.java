@@ -1,4 +1,7 @@
-package dev.bulwark.config;
+package dev.bulwark.admin;
+
+import dev.bulwark.config.ConfigException;
+import dev.bulwark.config.Section;
 
 /** The {@code admin} section: the separate, token-protected port for diagnostics. */
 public final class AdminOptions {
@@ -14,7 +17,7 @@ public final class AdminOptions {
   private final String token;
   private final String tokenFile;
 
-  AdminOptions(Section s) throws ConfigException {
+  public AdminOptions(Section s) throws ConfigException {
     enabled = s.bool("enabled", DEFAULT_ENABLED, "Runs the admin port.");
     host = s.string("host", DEFAULT_HOST, "Address the admin port binds to; keep it off public interfaces.");
     port = s.integer("port", DEFAULT_PORT, 0, 65_535, "Admin port; 0 picks a free one (logged).");

@@ -1,4 +1,7 @@
-package dev.bulwark.config;
+package dev.bulwark.routes;
+
+import dev.bulwark.config.ConfigException;
+import dev.bulwark.config.Section;
 
 /** The {@code lab} section: the article's leaky routes, off unless asked for, to show the guards at work. */
 public final class LabOptions {
@@ -10,7 +13,7 @@ public final class LabOptions {
   private final int maxKb;
   private final long maxLeakBytes;
 
-  LabOptions(Section s) throws ConfigException {
+  public LabOptions(Section s) throws ConfigException {
     enabled = s.bool("enabled", false, "Serves `/lab/*` (deliberate leaks for demos and drills); 404 otherwise.");
     maxKb = s.integer("maxKb", DEFAULT_MAX_KB, 1, 1 << 20, "Largest `kb` one `/lab/leak/bytes` call may keep.");
     maxLeakBytes = s.size("maxLeakBytes", DEFAULT_MAX_LEAK_BYTES, 1L << 10, 1L << 40,

@@ -1,5 +1,7 @@
-package dev.bulwark.config;
+package dev.bulwark.scope;
 
+import dev.bulwark.config.ConfigException;
+import dev.bulwark.config.Section;
 import java.util.List;
 
 /** The {@code scope} section: what one request may own at once, and the leak-site diagnostic. */
@@ -26,7 +28,7 @@ public final class ScopeOptions {
   private final int sampleInterval;
   private final int maxSites;
 
-  ScopeOptions(Section s) throws ConfigException {
+  public ScopeOptions(Section s) throws ConfigException {
     maxTimers = s.integer("maxTimers", DEFAULT_MAX_TIMERS, 1, 100_000,
         "Timers (one-shot and periodic) one request may hold at once; past it: 500 `scope_limit`.");
     maxConsumers = s.integer("maxConsumers", DEFAULT_MAX_CONSUMERS, 1, 100_000,

@@ -1,5 +1,7 @@
-package dev.bulwark.config;
+package dev.bulwark.health;
 
+import dev.bulwark.config.ConfigException;
+import dev.bulwark.config.Section;
 import java.time.Duration;
 
 /** The {@code health} section. */
@@ -9,7 +11,7 @@ public final class HealthOptions {
 
   private final Duration maxUptime;
 
-  HealthOptions(Section s) throws ConfigException {
+  public HealthOptions(Section s) throws ConfigException {
     maxUptime = s.duration("maxUptime", DEFAULT_MAX_UPTIME, Duration.ZERO, Duration.ofDays(365),
         "After this uptime `/health` says `needs-restart` (a signal for an orchestrator); 0s never.");
   }

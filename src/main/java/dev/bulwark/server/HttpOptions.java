@@ -1,5 +1,7 @@
-package dev.bulwark.config;
+package dev.bulwark.server;
 
+import dev.bulwark.config.ConfigException;
+import dev.bulwark.config.Section;
 import java.time.Duration;
 
 /** The {@code http} section: the main port, its event loops and the limits every request meets first. */
@@ -31,7 +33,7 @@ public final class HttpOptions {
   private final Duration shutdownGrace;
   private final Duration requestTimeout;
 
-  HttpOptions(Section s) throws ConfigException {
+  public HttpOptions(Section s) throws ConfigException {
     host = s.string("host", DEFAULT_HOST, "Address the main port binds to.");
     port = s.integer("port", DEFAULT_PORT, 0, 65_535, "Main HTTP port; 0 picks a free one (logged).");
     instances = s.integer("instances", DEFAULT_INSTANCES, 0, MAX_INSTANCES,

@@ -1,5 +1,7 @@
-package dev.bulwark.config;
+package dev.bulwark.server;
 
+import dev.bulwark.config.ConfigException;
+import dev.bulwark.config.Section;
 import java.util.List;
 
 /** The {@code logging} section: format, level and the optional access log. */
@@ -14,7 +16,7 @@ public final class LoggingOptions {
   private final String level;
   private final boolean accessLog;
 
-  LoggingOptions(Section s) throws ConfigException {
+  public LoggingOptions(Section s) throws ConfigException {
     json = s.bool("json", DEFAULT_JSON, "One JSON object per log line instead of plain text.");
     level = s.choice("level", DEFAULT_LEVEL, LEVELS, "Level of Bulwark's own loggers.");
     accessLog = s.bool("accessLog", DEFAULT_ACCESS_LOG, "Logs one line per request (off: no per-request logging).");

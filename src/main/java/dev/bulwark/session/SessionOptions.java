@@ -1,5 +1,7 @@
-package dev.bulwark.config;
+package dev.bulwark.session;
 
+import dev.bulwark.config.ConfigException;
+import dev.bulwark.config.Section;
 import java.time.Duration;
 import java.util.List;
 
@@ -21,7 +23,7 @@ public final class SessionOptions {
   private final int maxKeys;
   private final long maxBytes;
 
-  SessionOptions(Section s) throws ConfigException {
+  public SessionOptions(Section s) throws ConfigException {
     maxSessions = s.integer("maxSessions", DEFAULT_MAX_SESSIONS, 1, 100_000_000,
         "Sessions the local store holds; past it, the least valuable (one-hit first) are evicted.");
     timeout = s.duration("timeout", DEFAULT_TIMEOUT, Duration.ofSeconds(1), Duration.ofDays(30),

@@ -1,4 +1,7 @@
-package dev.bulwark.config;
+package dev.bulwark.server;
+
+import dev.bulwark.config.ConfigException;
+import dev.bulwark.config.Section;
 
 /** The {@code redis} section: the one Redis the process uses for sessions and shared cache entries, when set. */
 public final class RedisOptions {
@@ -9,7 +12,7 @@ public final class RedisOptions {
   private final boolean required;
   private final String keyPrefix;
 
-  RedisOptions(Section s) throws ConfigException {
+  public RedisOptions(Section s) throws ConfigException {
     url = s.secret("url", "", "Redis to use, e.g. `redis://127.0.0.1:6379/0` (may hold a password); empty: none, "
         + "sessions stay local.");
     maxPoolSize = s.integer("maxPoolSize", 8, 1, 1024, "Connections the Redis client keeps at most.");

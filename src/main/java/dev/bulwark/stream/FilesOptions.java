@@ -1,4 +1,7 @@
-package dev.bulwark.config;
+package dev.bulwark.stream;
+
+import dev.bulwark.config.ConfigException;
+import dev.bulwark.config.Section;
 
 /** The {@code files} section ({@code GET /files/...}) and the {@code data} section ({@code GET /data/items}). */
 public final class FilesOptions {
@@ -8,7 +11,7 @@ public final class FilesOptions {
   private final long compressMaxSize;
   private final int maxDataCount;
 
-  FilesOptions(Section files, Section data) throws ConfigException {
+  public FilesOptions(Section files, Section data) throws ConfigException {
     root = files.string("root", "public", "Directory served by `GET /files/{path}`; nothing outside it is ever served.");
     compress = files.bool("compress", true,
         "Gzip files whose type compresses when the client accepts it (streamed; never for Range requests).");

@@ -1,4 +1,7 @@
-package dev.bulwark.config;
+package dev.bulwark.metrics;
+
+import dev.bulwark.config.ConfigException;
+import dev.bulwark.config.Section;
 
 /** The {@code metrics} section: Prometheus exposition, on the main port or on a port of its own. */
 public final class MetricsOptions {
@@ -14,7 +17,7 @@ public final class MetricsOptions {
   private final boolean jvm;
   private final int port;
 
-  MetricsOptions(Section s) throws ConfigException {
+  public MetricsOptions(Section s) throws ConfigException {
     enabled = s.bool("enabled", DEFAULT_ENABLED, "Records metrics and serves them for Prometheus.");
     path = s.string("path", DEFAULT_PATH, "Path of the Prometheus scrape on the main port.");
     jvm = s.bool("jvm", DEFAULT_JVM, "Adds JVM meters: memory, GC, threads, classes, CPU, open files, uptime.");

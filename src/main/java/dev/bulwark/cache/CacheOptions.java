@@ -1,5 +1,7 @@
-package dev.bulwark.config;
+package dev.bulwark.cache;
 
+import dev.bulwark.config.ConfigException;
+import dev.bulwark.config.Section;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -29,7 +31,7 @@ public final class CacheOptions {
   private final double elevatedFraction;
   private final Map<String, Named> caches;
 
-  CacheOptions(Section cache, Section caches, List<String> names) throws ConfigException {
+  public CacheOptions(Section cache, Section caches, List<String> names) throws ConfigException {
     maxKeyLength = cache.integer("maxKeyLength", DEFAULT_MAX_KEY_LENGTH, 1, 4096,
         "Longest cache key (characters); longer: 400 `bad_key`.");
     maxValueSize = cache.size("maxValueSize", DEFAULT_MAX_VALUE_SIZE, 1, 64L << 20,

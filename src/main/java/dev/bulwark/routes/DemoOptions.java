@@ -1,5 +1,7 @@
-package dev.bulwark.config;
+package dev.bulwark.routes;
 
+import dev.bulwark.config.ConfigException;
+import dev.bulwark.config.Section;
 import java.time.Duration;
 
 /** The {@code demo} section: bounds on the safe versions of the article's leaky routes. */
@@ -9,7 +11,7 @@ public final class DemoOptions {
 
   private final Duration maxDelay;
 
-  DemoOptions(Section s) throws ConfigException {
+  public DemoOptions(Section s) throws ConfigException {
     maxDelay = s.duration("maxDelay", DEFAULT_MAX_DELAY, Duration.ZERO, Duration.ofHours(1),
         "Largest `ms` the `/demo/*` routes accept; larger: 400 `bad_parameter`.");
   }

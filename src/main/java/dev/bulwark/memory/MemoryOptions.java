@@ -1,5 +1,7 @@
-package dev.bulwark.config;
+package dev.bulwark.memory;
 
+import dev.bulwark.config.ConfigException;
+import dev.bulwark.config.Section;
 import java.time.Duration;
 import java.util.List;
 
@@ -37,7 +39,7 @@ public final class MemoryOptions {
   private final Thresholds direct;
   private final Thresholds rss;
 
-  MemoryOptions(Section s) throws ConfigException {
+  public MemoryOptions(Section s) throws ConfigException {
     sampleInterval = s.duration("sampleInterval", DEFAULT_SAMPLE_INTERVAL, Duration.ofMillis(10), Duration.ofMinutes(1),
         "How often the memory signals are sampled (also after every GC).");
     hysteresis = s.fraction("hysteresis", DEFAULT_HYSTERESIS, 0, 0.5,

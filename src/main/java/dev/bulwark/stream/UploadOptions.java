@@ -1,4 +1,7 @@
-package dev.bulwark.config;
+package dev.bulwark.stream;
+
+import dev.bulwark.config.ConfigException;
+import dev.bulwark.config.Section;
 
 /** The {@code uploads} section: where uploads are streamed and how much one request may bring. */
 public final class UploadOptions {
@@ -9,7 +12,7 @@ public final class UploadOptions {
   private final int maxFiles;
   private final long minFreeDisk;
 
-  UploadOptions(Section s) throws ConfigException {
+  public UploadOptions(Section s) throws ConfigException {
     dir = s.string("dir", "var/uploads", "Directory uploads are streamed into, under generated names.");
     maxFileSize = s.size("maxFileSize", 2L << 30, 1, 1L << 40, "Largest uploaded file; larger: 413 `file_too_large`.");
     maxRequestSize = s.size("maxRequestSize", 2L << 30, 1, 1L << 40,
