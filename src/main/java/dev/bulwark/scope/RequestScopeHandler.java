@@ -1,5 +1,6 @@
 package dev.bulwark.scope;
 
+import dev.bulwark.server.HttpOptions;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
@@ -18,7 +19,7 @@ public interface RequestScopeHandler extends Handler<RoutingContext> {
   /** Where the scope sits in the routing context's data. */
   String CONTEXT_KEY = "bulwark.scope";
 
-  Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+  Duration DEFAULT_REQUEST_TIMEOUT = HttpOptions.DEFAULT_REQUEST_TIMEOUT;
 
   static RequestScopeHandler create(Vertx vertx, ScopeOptions options, ScopeCounters counters, Duration timeout) {
     return new RequestScopeHandlerImpl(vertx, options, counters, timeout, System::nanoTime);

@@ -1,10 +1,12 @@
 package dev.bulwark.server;
 
-import dev.bulwark.config.ConfigException;
-import dev.bulwark.config.Section;
+import io.vertx.core.json.JsonObject;
 import java.util.List;
 
-/** The {@code logging} section: format, level and the optional access log. */
+/**
+ * Options of Bulwark's logging: format, level and the optional access log. A new object holds the defaults; a level
+ * outside {@link #LEVELS} is rejected with an {@link IllegalArgumentException}.
+ */
 public final class LoggingOptions {
 
   public static final boolean DEFAULT_JSON = false;
@@ -12,25 +14,57 @@ public final class LoggingOptions {
   public static final List<String> LEVELS = List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
   public static final boolean DEFAULT_ACCESS_LOG = false;
 
-  private final boolean json;
-  private final String level;
-  private final boolean accessLog;
+  private boolean json = DEFAULT_JSON;
+  private String level = DEFAULT_LEVEL;
+  private boolean accessLog = DEFAULT_ACCESS_LOG;
 
-  public LoggingOptions(Section s) throws ConfigException {
-    json = s.bool("json", DEFAULT_JSON, "One JSON object per log line instead of plain text.");
-    level = s.choice("level", DEFAULT_LEVEL, LEVELS, "Level of Bulwark's own loggers.");
-    accessLog = s.bool("accessLog", DEFAULT_ACCESS_LOG, "Logs one line per request (off: no per-request logging).");
+  /** The defaults. */
+  public LoggingOptions() {
+  }
+
+  /** A copy of {@code other}, to change without touching the original. */
+  public LoggingOptions(LoggingOptions other) {
+    json = other.json;
+    level = other.level;
+    accessLog = other.accessLog;
   }
 
   public boolean json() {
     return json;
   }
 
+  public LoggingOptions setJson(boolean json) {
+    this.json = json;
+    return this;
+  }
+
+  /** One of {@link #LEVELS}. */
   public String level() {
     return level;
   }
 
+  /** One of {@link #LEVELS}, in any case; kept as listed there. */
+  public LoggingOptions setLevel(String level) {
+    for (String known : LEVELS) {
+      if (known.equalsIgnoreCase(level)) {
+        this.level = known;
+        return this;
+      }
+    }
+    throw new IllegalArgumentException("level = " + level + ": expected one of " + String.join(", ", LEVELS));
+  }
+
   public boolean accessLog() {
     return accessLog;
+  }
+
+  public LoggingOptions setAccessLog(boolean accessLog) {
+    this.accessLog = accessLog;
+    return this;
+  }
+
+  /** These options under the keys of the {@code logging} config section. */
+  public JsonObject toJson() {
+    return new JsonObject().put("json", json).put("level", level).put("accessLog", accessLog);
   }
 }

@@ -1,5 +1,6 @@
 package dev.bulwark.stream;
 
+import dev.bulwark.server.HttpOptions;
 import dev.bulwark.spi.PathPrefixes;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
@@ -12,7 +13,7 @@ import io.vertx.ext.web.RoutingContext;
  */
 public interface BodyLimitHandler extends Handler<RoutingContext> {
 
-  long DEFAULT_MAX_BODY_SIZE = 1L << 20;
+  long DEFAULT_MAX_BODY_SIZE = HttpOptions.DEFAULT_MAX_BODY_SIZE;
 
   static BodyLimitHandler create(long maxBodySize) {
     return new BodyLimitHandlerImpl(maxBodySize, PathPrefixes.none());
