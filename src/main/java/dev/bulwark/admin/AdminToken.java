@@ -1,6 +1,5 @@
 package dev.bulwark.admin;
 
-import dev.bulwark.config.AdminOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

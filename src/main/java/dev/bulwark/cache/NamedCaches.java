@@ -1,7 +1,6 @@
 package dev.bulwark.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import dev.bulwark.config.CacheOptions;
 import dev.bulwark.memory.MemorySignals;
 import dev.bulwark.memory.PressureLevel;
 import dev.bulwark.memory.PressureListener;

@@ -1,5 +1,19 @@
 package dev.bulwark.config;
 
+import dev.bulwark.admin.AdminOptions;
+import dev.bulwark.cache.CacheOptions;
+import dev.bulwark.health.HealthOptions;
+import dev.bulwark.memory.MemoryOptions;
+import dev.bulwark.metrics.MetricsOptions;
+import dev.bulwark.routes.DemoOptions;
+import dev.bulwark.routes.LabOptions;
+import dev.bulwark.scope.ScopeOptions;
+import dev.bulwark.server.HttpOptions;
+import dev.bulwark.server.LoggingOptions;
+import dev.bulwark.server.RedisOptions;
+import dev.bulwark.session.SessionOptions;
+import dev.bulwark.stream.FilesOptions;
+import dev.bulwark.stream.UploadOptions;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -8,8 +22,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The whole, checked configuration: one immutable options object per section. Once built it is valid; nothing
- * changes it at run time.
+ * The whole, checked configuration: the options of each subsystem, read from the config's sections, plus the checks
+ * that span sections (the memory budgets, Redis for shared caches). Once built it is valid; Bulwark reads its options
+ * and never sets them after start.
  */
 public final class BulwarkConfig {
 
@@ -35,21 +50,21 @@ public final class BulwarkConfig {
 
   private BulwarkConfig(Section root, List<Key> keys, Map<String, Object> typed, ModuleSource moduleSource)
       throws ConfigException {
-    this.http = new HttpOptions(root.section("http"));
-    this.admin = new AdminOptions(root.section("admin"));
-    this.metrics = new MetricsOptions(root.section("metrics"));
-    this.logging = new LoggingOptions(root.section("logging"));
-    this.scope = new ScopeOptions(root.section("scope"));
-    this.demo = new DemoOptions(root.section("demo"));
-    this.memory = new MemoryOptions(root.section("memory"));
-    this.health = new HealthOptions(root.section("health"));
-    this.lab = new LabOptions(root.section("lab"));
-    this.cache = new CacheOptions(root.section("cache"), root.section("caches"),
+    this.http = ServerSections.http(root.section("http"));
+    this.admin = ServerSections.admin(root.section("admin"));
+    this.metrics = ServerSections.metrics(root.section("metrics"));
+    this.logging = ServerSections.logging(root.section("logging"));
+    this.scope = GuardSections.scope(root.section("scope"));
+    this.demo = FeatureSections.demo(root.section("demo"));
+    this.memory = GuardSections.memory(root.section("memory"));
+    this.health = FeatureSections.health(root.section("health"));
+    this.lab = FeatureSections.lab(root.section("lab"));
+    this.cache = FeatureSections.cache(root.section("cache"), root.section("caches"),
         root.names("caches", List.of(CacheOptions.DEFAULT_CACHE), CacheOptions.MAX_CACHES));
-    this.sessions = new SessionOptions(root.section("sessions"));
-    this.redis = new RedisOptions(root.section("redis"));
-    this.files = new FilesOptions(root.section("files"), root.section("data"));
-    this.uploads = new UploadOptions(root.section("uploads"));
+    this.sessions = FeatureSections.sessions(root.section("sessions"));
+    this.redis = ServerSections.redis(root.section("redis"));
+    this.files = FeatureSections.files(root.section("files"), root.section("data"));
+    this.uploads = FeatureSections.uploads(root.section("uploads"));
     for (CacheOptions.Named named : cache.caches().values()) {
       if (named.redis() && !redis.enabled()) {
         throw new ConfigException("caches." + named.name() + ".redis = true: needs redis.url to be set");

@@ -14,7 +14,7 @@ import java.util.TreeMap;
 
 /**
  * Merges config files (later files win) and {@code BULWARK_*} environment variables over the built-in defaults, then
- * checks the result against the keys the options classes declare: an unknown key, a wrong type or a value out of
+ * checks the result against the keys the section readers declare: an unknown key, a wrong type or a value out of
  * range is a {@link ConfigException}, never a silently ignored setting.
  */
 final class ConfigLoader {

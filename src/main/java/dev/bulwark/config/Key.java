@@ -1,7 +1,7 @@
 package dev.bulwark.config;
 
 /**
- * One config key as the options classes declare it: its dotted path, its type, its default and its meaning, and the
+ * One config key as the section readers declare it: its dotted path, its type, its default and its meaning, and the
  * value in force. The list of keys is the single source for {@code --print-config}, the README table and the check
  * that rejects unknown keys.
  */

@@ -7,7 +7,8 @@ import java.util.Locale;
 
 /**
  * Reads one section of the merged config with its types and ranges, and records every key it is asked for, so the
- * loader can reject keys that no section asked for. Options classes read their section through this once at start.
+ * loader can reject keys that no section asked for. The section readers ({@code ServerSections}, ...) and route
+ * modules read their sections through this once at start.
  */
 public final class Section {
 

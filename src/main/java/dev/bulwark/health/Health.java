@@ -1,6 +1,5 @@
 package dev.bulwark.health;
 
-import dev.bulwark.config.HealthOptions;
 import dev.bulwark.memory.MemoryMonitor;
 import dev.bulwark.memory.PressureLevel;
 import io.vertx.core.json.JsonArray;

@@ -1,7 +1,6 @@
 package dev.bulwark.memory;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
-import dev.bulwark.config.MemoryOptions;
 import io.vertx.core.json.JsonObject;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;

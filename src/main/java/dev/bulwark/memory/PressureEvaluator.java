@@ -1,7 +1,6 @@
 package dev.bulwark.memory;
 
-import dev.bulwark.config.MemoryOptions;
-import dev.bulwark.config.MemoryOptions.Thresholds;
+import dev.bulwark.memory.MemoryOptions.Thresholds;
 
 /**
  * Turns signal readings into a level: the highest level any signal reaches, with hysteresis (a level is left only

@@ -12,8 +12,8 @@ import dev.bulwark.spi.PathPrefixes;
  */
 public interface PressureHandler extends Handler<RoutingContext> {
 
-  boolean DEFAULT_CLOSE_WHEN_ELEVATED = true;
-  boolean DEFAULT_SHED_WHEN_CRITICAL = true;
+  boolean DEFAULT_CLOSE_WHEN_ELEVATED = MemoryOptions.DEFAULT_CLOSE_WHEN_ELEVATED;
+  boolean DEFAULT_SHED_WHEN_CRITICAL = MemoryOptions.DEFAULT_SHED_WHEN_CRITICAL;
 
   /** Sheds every route at CRITICAL except those under {@code critical} (matched on whole path segments). */
   static PressureHandler create(MemoryMonitor monitor, PathPrefixes critical) {

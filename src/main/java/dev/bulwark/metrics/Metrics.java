@@ -1,6 +1,5 @@
 package dev.bulwark.metrics;
 
-import dev.bulwark.config.MetricsOptions;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;

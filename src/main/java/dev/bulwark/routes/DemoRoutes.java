@@ -2,7 +2,6 @@ package dev.bulwark.routes;
 
 import dev.bulwark.spi.ApiError;
 import dev.bulwark.spi.RouteModule;
-import dev.bulwark.config.DemoOptions;
 import dev.bulwark.scope.RequestScope;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;

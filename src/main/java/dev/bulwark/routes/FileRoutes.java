@@ -1,6 +1,6 @@
 package dev.bulwark.routes;
 
-import dev.bulwark.config.FilesOptions;
+import dev.bulwark.stream.FilesOptions;
 import dev.bulwark.spi.ApiError;
 import dev.bulwark.spi.RouteModule;
 import dev.bulwark.stream.FileSender;

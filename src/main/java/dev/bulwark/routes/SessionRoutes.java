@@ -2,7 +2,7 @@ package dev.bulwark.routes;
 
 import dev.bulwark.spi.ApiError;
 import dev.bulwark.spi.RouteModule;
-import dev.bulwark.config.SessionOptions;
+import dev.bulwark.session.SessionOptions;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;

@@ -2,7 +2,7 @@ package dev.bulwark.routes;
 
 import dev.bulwark.spi.ApiError;
 import dev.bulwark.spi.RouteModule;
-import dev.bulwark.config.UploadOptions;
+import dev.bulwark.stream.UploadOptions;
 import dev.bulwark.stream.UploadReceiver;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;

@@ -1,6 +1,5 @@
 package dev.bulwark.scope;
 
-import dev.bulwark.config.ScopeOptions;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;

@@ -1,6 +1,5 @@
 package dev.bulwark.scope;
 
-import dev.bulwark.config.ScopeOptions;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,6 +1,5 @@
 package dev.bulwark.scope;
 
-import dev.bulwark.config.ScopeOptions;
 import io.vertx.core.Completable;
 import io.vertx.core.Closeable;
 import io.vertx.core.Future;

@@ -11,7 +11,7 @@ import io.vertx.ext.web.RoutingContext;
  */
 public interface AdmissionHandler extends Handler<RoutingContext> {
 
-  int DEFAULT_MAX_IN_FLIGHT = 10_000;
+  int DEFAULT_MAX_IN_FLIGHT = HttpOptions.DEFAULT_MAX_IN_FLIGHT;
 
   /** A handler for one event loop, admitting at most {@code maxInFlight} requests at once. */
   static AdmissionHandler create(int maxInFlight) {

@@ -12,7 +12,7 @@ import java.time.Duration;
  */
 public interface ErrorHandler extends Handler<RoutingContext> {
 
-  Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(1);
+  Duration DEFAULT_RETRY_AFTER = HttpOptions.DEFAULT_RETRY_AFTER;
 
   static ErrorHandler create() {
     return new ErrorHandlerImpl(DEFAULT_RETRY_AFTER);

@@ -2,7 +2,6 @@ package dev.bulwark.server;
 
 import dev.bulwark.spi.RouteModule;
 import dev.bulwark.config.BulwarkConfig;
-import dev.bulwark.config.HttpOptions;
 import dev.bulwark.scope.VerticleScope;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;

@@ -3,7 +3,6 @@ package dev.bulwark.server;
 import dev.bulwark.config.BulwarkConfig;
 import dev.bulwark.config.ConfigException;
 import dev.bulwark.config.Key;
-import dev.bulwark.config.LoggingOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

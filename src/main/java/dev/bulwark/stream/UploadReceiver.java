@@ -1,7 +1,6 @@
 package dev.bulwark.stream;
 
 import dev.bulwark.spi.ApiError;
-import dev.bulwark.config.UploadOptions;
 import dev.bulwark.scope.RequestScope;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

@@ -3,7 +3,6 @@ package dev.bulwark.memory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bulwark.config.BulwarkConfig;
-import dev.bulwark.config.MemoryOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;

@@ -51,7 +51,8 @@ class GuardHandlersTest {
 
   @AfterEach
   void stop() {
-    assertThat(admission.inFlight()).as("in flight after the test").isZero();
+    // The client can read the answer a moment before the server's end handler has run: wait for it, bounded.
+    awaitInFlight(0);
     client.close().await();
     server.close().await();
   }

@@ -1,0 +1,110 @@
+package dev.bulwark.admin;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Options of the separate, token-protected admin port. A new object holds the defaults; every setter rejects a value
+ * outside its range with an {@link IllegalArgumentException} naming the field, and never puts the token in a message.
+ */
+public final class AdminOptions {
+
+  public static final boolean DEFAULT_ENABLED = true;
+  public static final String DEFAULT_HOST = "127.0.0.1";
+  public static final int DEFAULT_PORT = 9090;
+  public static final int MIN_PORT = 0;
+  public static final int MAX_PORT = 65_535;
+  /** Empty: a token is generated at start. */
+  public static final String DEFAULT_TOKEN = "";
+  /** A configured token shorter than this is refused: it could be guessed. */
+  public static final int MIN_TOKEN_LENGTH = 16;
+  public static final String DEFAULT_TOKEN_FILE = "var/admin.token";
+
+  private boolean enabled = DEFAULT_ENABLED;
+  private String host = DEFAULT_HOST;
+  private int port = DEFAULT_PORT;
+  private String token = DEFAULT_TOKEN;
+  private String tokenFile = DEFAULT_TOKEN_FILE;
+
+  /** The defaults. */
+  public AdminOptions() {
+  }
+
+  /** A copy of {@code other}, to change without touching the original. */
+  public AdminOptions(AdminOptions other) {
+    enabled = other.enabled;
+    host = other.host;
+    port = other.port;
+    token = other.token;
+    tokenFile = other.tokenFile;
+  }
+
+  public boolean enabled() {
+    return enabled;
+  }
+
+  public AdminOptions setEnabled(boolean enabled) {
+    this.enabled = enabled;
+    return this;
+  }
+
+  public String host() {
+    return host;
+  }
+
+  public AdminOptions setHost(String host) {
+    check(host != null, "host", null, "a host name or address");
+    this.host = host;
+    return this;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** 0 picks a free port. */
+  public AdminOptions setPort(int port) {
+    check(port >= MIN_PORT && port <= MAX_PORT, "port", port, MIN_PORT + " to " + MAX_PORT);
+    this.port = port;
+    return this;
+  }
+
+  /** The configured token, or an empty string when one is to be generated. */
+  public String token() {
+    return token;
+  }
+
+  /** Empty, or at least {@link #MIN_TOKEN_LENGTH} characters. */
+  public AdminOptions setToken(String token) {
+    check(token != null && (token.isEmpty() || token.length() >= MIN_TOKEN_LENGTH), "token",
+        token == null ? null : "**** (" + token.length() + " characters)",
+        "at least " + MIN_TOKEN_LENGTH + " characters, or empty to generate one");
+    this.token = token;
+    return this;
+  }
+
+  public String tokenFile() {
+    return tokenFile;
+  }
+
+  public AdminOptions setTokenFile(String tokenFile) {
+    check(tokenFile != null, "tokenFile", null, "a path");
+    this.tokenFile = tokenFile;
+    return this;
+  }
+
+  /** These options under the keys of the {@code admin} config section; a token that is set shows as {@code ****}. */
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("enabled", enabled)
+        .put("host", host)
+        .put("port", port)
+        .put("token", token.isEmpty() ? "" : "****")
+        .put("tokenFile", tokenFile);
+  }
+
+  private static void check(boolean valid, String field, Object value, String allowed) {
+    if (!valid) {
+      throw new IllegalArgumentException(field + " = " + value + ": expected " + allowed);
+    }
+  }
+}

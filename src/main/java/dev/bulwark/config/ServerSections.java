@@ -1,0 +1,118 @@
+package dev.bulwark.config;
+
+import dev.bulwark.admin.AdminOptions;
+import dev.bulwark.metrics.MetricsOptions;
+import dev.bulwark.server.HttpOptions;
+import dev.bulwark.server.LoggingOptions;
+import dev.bulwark.server.RedisOptions;
+
+/**
+ * Reads the sections of the process and its ports ({@code http}, {@code admin}, {@code metrics}, {@code logging},
+ * {@code redis}) into their options. Each key is declared here with its default and range (the options' constants)
+ * and its meaning, which feed {@code --print-config}, the README table and the unknown-key check; a value the options
+ * would refuse is refused here first, as a {@link ConfigException} that names the key and where it came from.
+ */
+final class ServerSections {
+
+  private ServerSections() {
+  }
+
+  static HttpOptions http(Section s) throws ConfigException {
+    return new HttpOptions()
+        .setHost(s.string("host", HttpOptions.DEFAULT_HOST, "Address the main port binds to."))
+        .setPort(s.integer("port", HttpOptions.DEFAULT_PORT, HttpOptions.MIN_PORT, HttpOptions.MAX_PORT,
+            "Main HTTP port; 0 picks a free one (logged)."))
+        .setInstances(s.integer("instances", HttpOptions.DEFAULT_INSTANCES, HttpOptions.MIN_INSTANCES,
+            HttpOptions.MAX_INSTANCES, "Event loops, each with one HTTP verticle instance; 0 means one per core."))
+        .setMaxInFlight(s.integer("maxConcurrentRequests", HttpOptions.DEFAULT_MAX_IN_FLIGHT,
+            HttpOptions.MIN_MAX_IN_FLIGHT, HttpOptions.MAX_MAX_IN_FLIGHT,
+            "Requests in progress at once, shared evenly by the event loops; past it: 503 `overloaded`."))
+        .setMaxBodySize(s.size("maxBodySize", HttpOptions.DEFAULT_MAX_BODY_SIZE, HttpOptions.MIN_MAX_BODY_SIZE,
+            HttpOptions.MAX_MAX_BODY_SIZE,
+            "Largest request body a route accepts unless its own section allows more: 413 `request_too_large`."))
+        .setMaxHeaderSize((int) s.size("maxHeaderSize", HttpOptions.DEFAULT_MAX_HEADER_SIZE,
+            HttpOptions.MIN_MAX_HEADER_SIZE, HttpOptions.MAX_MAX_HEADER_SIZE,
+            "Largest total size of request headers; past it the request is refused (431)."))
+        .setMaxInitialLineLength((int) s.size("maxInitialLineLength", HttpOptions.DEFAULT_MAX_INITIAL_LINE,
+            HttpOptions.MIN_MAX_INITIAL_LINE, HttpOptions.MAX_MAX_INITIAL_LINE,
+            "Longest request line (method, URI, version); past it the request is refused (414)."))
+        .setIdleTimeout(s.duration("idleTimeout", HttpOptions.DEFAULT_IDLE_TIMEOUT, HttpOptions.MIN_IDLE_TIMEOUT,
+            HttpOptions.MAX_IDLE_TIMEOUT, "Closes a connection idle this long; 0s never does."))
+        .setRetryAfter(s.duration("retryAfter", HttpOptions.DEFAULT_RETRY_AFTER, HttpOptions.MIN_RETRY_AFTER,
+            HttpOptions.MAX_RETRY_AFTER, "`Retry-After` sent with every 503, in whole seconds."))
+        .setShutdownGrace(s.duration("shutdownGrace", HttpOptions.DEFAULT_SHUTDOWN_GRACE,
+            HttpOptions.MIN_SHUTDOWN_GRACE, HttpOptions.MAX_SHUTDOWN_GRACE,
+            "On SIGTERM, how long requests in progress may finish before connections are closed."))
+        .setRequestTimeout(s.duration("requestTimeout", HttpOptions.DEFAULT_REQUEST_TIMEOUT,
+            HttpOptions.MIN_REQUEST_TIMEOUT, HttpOptions.MAX_REQUEST_TIMEOUT,
+            "A request not answered in this time gets 503 `request_timeout` and its scope is released."));
+  }
+
+  static AdminOptions admin(Section s) throws ConfigException {
+    AdminOptions options = new AdminOptions()
+        .setEnabled(s.bool("enabled", AdminOptions.DEFAULT_ENABLED, "Runs the admin port."))
+        .setHost(s.string("host", AdminOptions.DEFAULT_HOST,
+            "Address the admin port binds to; keep it off public interfaces."))
+        .setPort(s.integer("port", AdminOptions.DEFAULT_PORT, AdminOptions.MIN_PORT, AdminOptions.MAX_PORT,
+            "Admin port; 0 picks a free one (logged)."));
+    String token = s.secret("token", AdminOptions.DEFAULT_TOKEN,
+        "Bearer token for every admin route (also env `BULWARK_ADMIN_TOKEN`); when empty one is generated.");
+    options.setTokenFile(s.string("tokenFile", AdminOptions.DEFAULT_TOKEN_FILE,
+        "Where a generated token is written (mode 0600); its path is logged at start."));
+    try {
+      return options.setToken(token);
+    } catch (IllegalArgumentException e) {
+      // The token itself is never printed: only its length.
+      throw new ConfigException("admin.token = **** (" + token.length() + " characters): expected at least "
+          + AdminOptions.MIN_TOKEN_LENGTH + " characters, or leave it empty to generate one");
+    }
+  }
+
+  static MetricsOptions metrics(Section s) throws ConfigException {
+    boolean enabled = s.bool("enabled", MetricsOptions.DEFAULT_ENABLED,
+        "Records metrics and serves them for Prometheus.");
+    String path = s.string("path", MetricsOptions.DEFAULT_PATH, "Path of the Prometheus scrape on the main port.");
+    MetricsOptions options = new MetricsOptions().setEnabled(enabled)
+        .setJvm(s.bool("jvm", MetricsOptions.DEFAULT_JVM,
+            "Adds JVM meters: memory, GC, threads, classes, CPU, open files, uptime."))
+        .setPort(s.integer("port", MetricsOptions.DEFAULT_PORT, MetricsOptions.MIN_PORT, MetricsOptions.MAX_PORT,
+            "Port of a separate scrape server on `http.host` (0 picks a free one); -1 serves the scrape on the main "
+                + "port."));
+    try {
+      return options.setPath(path);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("metrics.path = \"" + path + "\": expected a path such as /metrics");
+    }
+  }
+
+  static LoggingOptions logging(Section s) throws ConfigException {
+    return new LoggingOptions()
+        .setJson(s.bool("json", LoggingOptions.DEFAULT_JSON, "One JSON object per log line instead of plain text."))
+        .setLevel(s.choice("level", LoggingOptions.DEFAULT_LEVEL, LoggingOptions.LEVELS,
+            "Level of Bulwark's own loggers."))
+        .setAccessLog(s.bool("accessLog", LoggingOptions.DEFAULT_ACCESS_LOG,
+            "Logs one line per request (off: no per-request logging)."));
+  }
+
+  static RedisOptions redis(Section s) throws ConfigException {
+    String url = s.secret("url", RedisOptions.DEFAULT_URL, "Redis to use, e.g. `redis://127.0.0.1:6379/0` (may hold "
+        + "a password); empty: none, sessions stay local.");
+    RedisOptions options = new RedisOptions()
+        .setMaxPoolSize(s.integer("maxPoolSize", RedisOptions.DEFAULT_MAX_POOL_SIZE, RedisOptions.MIN_MAX_POOL_SIZE,
+            RedisOptions.MAX_MAX_POOL_SIZE, "Connections the Redis client keeps at most."))
+        .setMaxPoolWaiting(s.integer("maxPoolWaiting", RedisOptions.DEFAULT_MAX_POOL_WAITING,
+            RedisOptions.MIN_MAX_POOL_WAITING, RedisOptions.MAX_MAX_POOL_WAITING,
+            "Commands that may wait for a connection; more: 503 `backend_unavailable`."))
+        .setRequired(s.bool("required", RedisOptions.DEFAULT_REQUIRED,
+            "While Redis is unreachable, `/health/ready` is DOWN (`redis_unavailable`)."))
+        .setKeyPrefix(s.string("keyPrefix", RedisOptions.DEFAULT_KEY_PREFIX, "Prefix of every key Bulwark writes, so "
+            + "it never shares a keyspace it could disturb; sessions under `<prefix>session:`, caches under "
+            + "`<prefix>cache:<name>:`."));
+    try {
+      return options.setUrl(url);
+    } catch (IllegalArgumentException e) {
+      // The URL may hold a password: never printed.
+      throw new ConfigException("redis.url = (hidden): expected redis://host:port[/db] or rediss://...");
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package dev.bulwark.stream;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Options of uploads: where they are streamed and how much one request may bring. A new object holds the defaults;
+ * every setter rejects a value outside its range with an {@link IllegalArgumentException} naming the field.
+ */
+public final class UploadOptions {
+
+  public static final String DEFAULT_DIR = "var/uploads";
+  public static final long DEFAULT_MAX_FILE_SIZE = 2L << 30;
+  public static final long DEFAULT_MAX_REQUEST_SIZE = 2L << 30;
+  /** The least and the most a file or request size limit may be set to. */
+  public static final long MIN_SIZE_LIMIT = 1;
+  public static final long MAX_SIZE_LIMIT = 1L << 40;
+  public static final int DEFAULT_MAX_FILES = 10;
+  public static final int MIN_MAX_FILES = 1;
+  public static final int MAX_MAX_FILES = 10_000;
+  public static final long DEFAULT_MIN_FREE_DISK = 100L << 20;
+  public static final long MIN_MIN_FREE_DISK = 0;
+  public static final long MAX_MIN_FREE_DISK = 1L << 50;
+
+  private String dir = DEFAULT_DIR;
+  private long maxFileSize = DEFAULT_MAX_FILE_SIZE;
+  private long maxRequestSize = DEFAULT_MAX_REQUEST_SIZE;
+  private int maxFiles = DEFAULT_MAX_FILES;
+  private long minFreeDisk = DEFAULT_MIN_FREE_DISK;
+
+  /** The defaults. */
+  public UploadOptions() {
+  }
+
+  /** A copy of {@code other}, to change without touching the original. */
+  public UploadOptions(UploadOptions other) {
+    dir = other.dir;
+    maxFileSize = other.maxFileSize;
+    maxRequestSize = other.maxRequestSize;
+    maxFiles = other.maxFiles;
+    minFreeDisk = other.minFreeDisk;
+  }
+
+  public String dir() {
+    return dir;
+  }
+
+  public UploadOptions setDir(String dir) {
+    if (dir == null) {
+      throw new IllegalArgumentException("dir = null: expected a directory");
+    }
+    this.dir = dir;
+    return this;
+  }
+
+  public long maxFileSize() {
+    return maxFileSize;
+  }
+
+  public UploadOptions setMaxFileSize(long maxFileSize) {
+    this.maxFileSize = range("maxFileSize", maxFileSize, MIN_SIZE_LIMIT, MAX_SIZE_LIMIT);
+    return this;
+  }
+
+  public long maxRequestSize() {
+    return maxRequestSize;
+  }
+
+  public UploadOptions setMaxRequestSize(long maxRequestSize) {
+    this.maxRequestSize = range("maxRequestSize", maxRequestSize, MIN_SIZE_LIMIT, MAX_SIZE_LIMIT);
+    return this;
+  }
+
+  public int maxFiles() {
+    return maxFiles;
+  }
+
+  public UploadOptions setMaxFiles(int maxFiles) {
+    this.maxFiles = (int) range("maxFiles", maxFiles, MIN_MAX_FILES, MAX_MAX_FILES);
+    return this;
+  }
+
+  public long minFreeDisk() {
+    return minFreeDisk;
+  }
+
+  public UploadOptions setMinFreeDisk(long minFreeDisk) {
+    this.minFreeDisk = range("minFreeDisk", minFreeDisk, MIN_MIN_FREE_DISK, MAX_MIN_FREE_DISK);
+    return this;
+  }
+
+  /** These options under the keys of the {@code uploads} config section. */
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("dir", dir)
+        .put("maxFileSize", maxFileSize)
+        .put("maxRequestSize", maxRequestSize)
+        .put("maxFiles", maxFiles)
+        .put("minFreeDisk", minFreeDisk);
+  }
+
+  private static long range(String field, long value, long min, long max) {
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(field + " = " + value + ": expected " + min + " to " + max);
+    }
+    return value;
+  }
+}
