@@ -121,3 +121,72 @@ machine_header() {
   echo "- JVM flags (every server): \`$JVM_FLAGS\`"
   echo "- commit: $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 }
+
+# stop_server PID: stops one server this script started, waits for it, and drops it from the PIDS list.
+stop_server() {
+  local pid=$1 kept=() p
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  for p in "${PIDS[@]:-}"; do
+    [ -n "$p" ] && [ "$p" != "$pid" ] && kept+=("$p")
+  done
+  PIDS=("${kept[@]:-}")
+}
+
+# eden_sample PID: "EC_KiB EU_KiB YGC FGC" from `jstat -gc PID` (columns found by their header names).
+eden_sample() {
+  jstat -gc "$1" | awk 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+    NR == 2 { if (!("EC" in col) || !("EU" in col) || !("YGC" in col) || !("FGC" in col)) exit 1;
+              print $col["EC"], $col["EU"], $col["YGC"], $col["FGC"]; ok = 1 }
+    END { if (!ok) exit 1 }'
+}
+
+# alloc_window PID SECONDS [URL OUTFILE]: bytes the JVM allocated over one window, read from eden (meant for
+# -XX:+UseSerialGC -XX:-UseTLAB and a fixed young gen, where eden's used figure moves by exactly what is allocated).
+# `jcmd PID GC.run` empties eden and 1 s is left to settle; then eden is read, wrk runs on URL for SECONDS with the
+# overhead settings (or nothing runs, for SECONDS: the idle baseline), 1 s is left for connections to close, and eden
+# is read again. Young GCs in between each emptied a full eden (a GC is triggered when an allocation no longer fits,
+# which with TLABs off leaves less than that one allocation unused), so:
+#   bytes = (EU_after - EU_before + young GCs x EC) x 1024.
+# Prints "bytes requests young_gcs full_gcs window_ms non2xx socket_errors"; requests are wrk's "N requests in".
+alloc_window() {
+  local pid=$1 secs=$2 url=${3:-} out=${4:-/dev/null}
+  local ec0 eu0 ygc0 fgc0 ec1 eu1 ygc1 fgc1 t0 t1 reqs=0 non2xx=0 errs=0
+  jcmd "$pid" GC.run >/dev/null
+  sleep 1
+  read -r ec0 eu0 ygc0 fgc0 < <(eden_sample "$pid") || { echo "bench: jstat -gc $pid failed" >&2; return 1; }
+  t0=$(date +%s%N)
+  if [ -n "$url" ]; then
+    run_wrk "$url" "$secs" "$out" >/dev/null
+    reqs=$(awk '/ requests in / {print $1}' "$out")
+    non2xx=$(awk '/^ *Non-2xx or 3xx responses:/ {print $NF}' "$out")
+    errs=$(awk '/^ *Socket errors:/ { n = 0; for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+,?$/) n += $i; print n }' "$out")
+  else
+    sleep "$secs"
+  fi
+  sleep 1
+  read -r ec1 eu1 ygc1 fgc1 < <(eden_sample "$pid") || { echo "bench: jstat -gc $pid failed" >&2; return 1; }
+  t1=$(date +%s%N)
+  if [ "$ec0" != "$ec1" ]; then
+    echo "bench: eden capacity of $pid changed ($ec0 -> $ec1 KiB): fix the young gen size (-Xmn, -Xms = -Xmx)" >&2
+  fi
+  awk -v ec="$ec0" -v eu0="$eu0" -v eu1="$eu1" -v y0="$ygc0" -v y1="$ygc1" -v f0="$fgc0" -v f1="$fgc1" \
+      -v reqs="${reqs:-0}" -v ms="$(( (t1 - t0) / 1000000 ))" -v n2="${non2xx:-0}" -v se="${errs:-0}" \
+    'BEGIN { printf "%.0f %d %d %d %d %d %d\n", (eu1 - eu0 + (y1 - y0) * ec) * 1024, reqs, y1 - y0, f1 - f0, ms, n2, se }'
+}
+
+# ensure_ports_free PORT...: fails if anything already answers on one of them on loopback (another run of a bench
+# would otherwise be measured in place of ours, since wait_ready only sees that something answers).
+ensure_ports_free() {
+  local port
+  for port in "$@"; do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "bench: port $port is already in use on 127.0.0.1 (another bench running?)" >&2; return 1
+    fi
+  done
+}
+
+# ensure_alive PID NAME: fails if a server we started has exited (e.g. it could not bind its port).
+ensure_alive() {
+  kill -0 "$1" 2>/dev/null || { echo "bench: $2 (pid $1) has exited: see its log in $WORK" >&2; return 1; }
+}

@@ -1,15 +1,33 @@
 # overhead: Bulwark's GET /hello with every guardrail and metrics on, against a bare vertx-web router, alternated.
 # Rounds alternate which server goes first (AB, BA, AB, ...) so drift on the machine cancels out.
+# Then, with the throughput servers stopped, an allocation pass: bytes allocated per request on GET /hello by fresh
+# pairs of Bulwark and bare router (one pair after the other) under ALLOC_JVM_FLAGS (serial GC, TLABs off, fixed
+# young gen), read from eden with jstat around each wrk run (see alloc_window in lib.sh), minus each server's idle
+# allocation over the same time.
 # Knobs (env): ROUNDS (8), SECONDS_PER_RUN (8), WARMUP_SECONDS (10), INSTANCES (2), WRK_THREADS (1),
-# WRK_CONNECTIONS (32), JVM_FLAGS.
+# WRK_CONNECTIONS (32), JVM_FLAGS, ALLOC_PROCESSES (3; 0 skips the pass), ALLOC_RUNS (3), ALLOC_SECONDS (5),
+# ALLOC_JVM_FLAGS, ALLOC_BAR (64: the most bytes per request Bulwark may allocate above the bare router).
+ALLOC_JVM_FLAGS=${ALLOC_JVM_FLAGS:-"-Xms1g -Xmx1g -Xmn768m -XX:+UseSerialGC -XX:-UseTLAB"}
+
 run_scenario() {
+  # Both passes run from one copy of the jar: a rebuild of target/ during the run must not mix two builds.
+  cp "$JAR" "$WORK/overhead.jar"
+  JAR_SHA=$(sha256sum "$WORK/overhead.jar" | cut -c1-12)
+  JAR="$WORK/overhead.jar"
+  local header
+  header=$(machine_header) # date and commit as of the start, when the jar was copied
   ensure_baseline
   local rounds=${ROUNDS:-8} secs=${SECONDS_PER_RUN:-8} warm=${WARMUP_SECONDS:-10}
-  local bport=18080 aport=19090 rport=18081
+  local bport=18080 aport=19090 rport=18081 bpid rpid
+  ensure_ports_free $bport $aport $rport
   start_bulwark $bport $aport "$WORK/bulwark.log"
+  bpid=$STARTED
   start_bare $rport "$WORK/bare.log"
+  rpid=$STARTED
   wait_ready "http://127.0.0.1:$bport/hello"
   wait_ready "http://127.0.0.1:$rport/hello"
+  ensure_alive "$bpid" Bulwark
+  ensure_alive "$rpid" bare
   run_wrk "http://127.0.0.1:$bport/hello" "$warm" "$WORK/warm-bulwark.txt" >/dev/null
   run_wrk "http://127.0.0.1:$rport/hello" "$warm" "$WORK/warm-bare.txt" >/dev/null
 
@@ -30,12 +48,20 @@ run_scenario() {
   med_ratio=$(printf '%s' "$ratios" | median | xargs printf '%.3f')
   med_b=$(printf '%s' "$brps" | median | xargs printf '%.0f')
   med_r=$(printf '%s' "$rrps" | median | xargs printf '%.0f')
+  stop_server "$bpid"
+  stop_server "$rpid"
+  # Into a file, not $(...): the servers it starts must stay visible to the EXIT trap.
+  : >"$WORK/overhead-alloc.md"
+  if [ "${ALLOC_PROCESSES:-3}" -gt 0 ] && [ "${ALLOC_RUNS:-3}" -gt 0 ]; then
+    alloc_pass "$warm" >"$WORK/overhead-alloc.md"
+  fi
 
   echo "# overhead: Bulwark GET /hello vs bare vertx-web"
   echo
-  machine_header
-  echo "- command: \`ROUNDS=$rounds SECONDS_PER_RUN=$secs WARMUP_SECONDS=$warm INSTANCES=${INSTANCES:-2} bench/run overhead\`"
+  printf '%s\n' "$header"
+  echo "- command: \`ROUNDS=$rounds SECONDS_PER_RUN=$secs WARMUP_SECONDS=$warm INSTANCES=${INSTANCES:-2} ALLOC_PROCESSES=${ALLOC_PROCESSES:-3} ALLOC_RUNS=${ALLOC_RUNS:-3} ALLOC_SECONDS=${ALLOC_SECONDS:-5} bench/run overhead\`"
   echo "- load: \`wrk -t${WRK_THREADS:-1} -c${WRK_CONNECTIONS:-32} -d${secs}s --latency http://127.0.0.1:PORT/hello\`, alternated (odd rounds Bulwark first, even rounds bare first), after ${warm}s warm-up each"
+  echo "- jar: a copy of \`${JAR_PATH:-target/bulwark.jar}\` taken at the start, sha256 $JAR_SHA..."
   echo "- Bulwark: \`java $JVM_FLAGS -jar target/bulwark.jar\` on built-in defaults (metrics, JVM meters, admission, body limit, admin port all on), ${INSTANCES:-2} event loops"
   echo "- bare: \`java $JVM_FLAGS -cp target/bulwark.jar:bench/work/classes BareHello\` (bench/baseline/BareHello.java), ${INSTANCES:-2} event loops"
   echo
@@ -44,4 +70,104 @@ run_scenario() {
   printf '%s' "$rows"
   echo
   echo "**Median of per-round ratios Bulwark/bare: $med_ratio** (median req/s: Bulwark $med_b, bare $med_r)."
+  if [ -s "$WORK/overhead-alloc.md" ]; then
+    echo
+    cat "$WORK/overhead-alloc.md"
+  fi
+}
+
+# alloc_pass WARMUP_SECONDS: ALLOC_PROCESSES times, a fresh pair of servers under ALLOC_JVM_FLAGS (same INSTANCES and
+# wrk settings, warmed up the same way), an idle window each, then ALLOC_RUNS loaded windows each, alternated.
+# Fresh processes because the figure is steady within one JVM (to a byte) but can differ between two JVMs by a few
+# dozen bytes, as the JIT does or does not scalar-replace an object; the summary is the median over processes of each
+# process's median. Prints the allocation section.
+alloc_pass() {
+  local warm=$1 procs=${ALLOC_PROCESSES:-3} runs=${ALLOC_RUNS:-3} asecs=${ALLOC_SECONDS:-5} bar=${ALLOC_BAR:-64}
+  local bport=18082 aport=19092 rport=18083 bpid rpid p i
+  local burl="http://127.0.0.1:$bport/hello" rurl="http://127.0.0.1:$rport/hello"
+  local rows="" idles="" pb="" pr="" pd=""
+  for p in $(seq 1 "$procs"); do
+    ensure_ports_free $bport $aport $rport
+    JVM_FLAGS=$ALLOC_JVM_FLAGS start_bulwark $bport $aport "$WORK/alloc-bulwark-p$p.log"
+    bpid=$STARTED
+    JVM_FLAGS=$ALLOC_JVM_FLAGS start_bare $rport "$WORK/alloc-bare-p$p.log"
+    rpid=$STARTED
+    wait_ready "$burl"
+    wait_ready "$rurl"
+    ensure_alive "$bpid" Bulwark
+    ensure_alive "$rpid" bare
+    run_wrk "$burl" "$warm" "$WORK/alloc-warm-bulwark-p$p.txt" >/dev/null
+    run_wrk "$rurl" "$warm" "$WORK/alloc-warm-bare-p$p.txt" >/dev/null
+
+    # Idle baseline: allocation with no load (memory monitor, meters, JVM threads), as bytes per second.
+    local b_idle r_idle b_idle_rate r_idle_rate
+    b_idle=$(alloc_window "$bpid" "$asecs")
+    r_idle=$(alloc_window "$rpid" "$asecs")
+    b_idle_rate=$(awk -v l="$b_idle" 'BEGIN { split(l, f, " "); printf "%.0f", f[1] / (f[5] / 1000) }')
+    r_idle_rate=$(awk -v l="$r_idle" 'BEGIN { split(l, f, " "); printf "%.0f", f[1] / (f[5] / 1000) }')
+    idles+="process $p: Bulwark $b_idle_rate B/s, bare $r_idle_rate B/s; "
+
+    local bvals="" rvals="" dvals="" bl rl
+    for i in $(seq 1 "$runs"); do
+      if [ $((i % 2)) -eq 1 ]; then
+        bl=$(alloc_window "$bpid" "$asecs" "$burl" "$WORK/alloc-bulwark-p$p-$i.txt")
+        rl=$(alloc_window "$rpid" "$asecs" "$rurl" "$WORK/alloc-bare-p$p-$i.txt")
+      else
+        rl=$(alloc_window "$rpid" "$asecs" "$rurl" "$WORK/alloc-bare-p$p-$i.txt")
+        bl=$(alloc_window "$bpid" "$asecs" "$burl" "$WORK/alloc-bulwark-p$p-$i.txt")
+      fi
+      # per request = (bytes - idle rate x window) / requests; a window with a full GC, no request or a non-2xx
+      # answer (shed load takes another path) is left out of the medians.
+      local row bv rv dv
+      row=$(awk -v b="$bl" -v r="$rl" -v bi="$b_idle_rate" -v ri="$r_idle_rate" -v p="$p" -v i="$i" 'BEGIN {
+        split(b, B, " "); split(r, R, " ");
+        bok = B[2] > 0 && B[4] == 0 && B[6] == 0; rok = R[2] > 0 && R[4] == 0 && R[6] == 0;
+        bp = bok ? (B[1] - bi * B[5] / 1000) / B[2] : 0; rp = rok ? (R[1] - ri * R[5] / 1000) / R[2] : 0;
+        note = "";
+        if (!bok) note = note sprintf(" Bulwark left out (full GCs %d, non-2xx %d);", B[4], B[6]);
+        if (!rok) note = note sprintf(" bare left out (full GCs %d, non-2xx %d);", R[4], R[6]);
+        if (B[7] + R[7] > 0) note = note sprintf(" socket errors: Bulwark %d, bare %d;", B[7], R[7]);
+        printf "%s@%s@%s@| %d | %d | %d | %d | %s | %d | %d | %s | %s |%s |\n", bok ? sprintf("%.1f", bp) : "",
+          rok ? sprintf("%.1f", rp) : "", (bok && rok) ? sprintf("%.1f", bp - rp) : "",
+          p, i, B[2], B[3], bok ? sprintf("%.1f", bp) : "n/a", R[2], R[3], rok ? sprintf("%.1f", rp) : "n/a",
+          (bok && rok) ? sprintf("%+.1f", bp - rp) : "n/a", note }')
+      IFS='@' read -r bv rv dv _ <<<"$row"
+      [ -n "$bv" ] && bvals+="$bv"$'\n'
+      [ -n "$rv" ] && rvals+="$rv"$'\n'
+      [ -n "$dv" ] && dvals+="$dv"$'\n'
+      rows+="${row#*@*@*@}"$'\n'
+      echo "bench: allocation process $p run $i: Bulwark ${bv:-n/a} B/req, bare ${rv:-n/a} B/req" >&2
+    done
+    stop_server "$bpid"
+    stop_server "$rpid"
+    [ -n "$bvals" ] && pb+="$(printf '%s' "$bvals" | median)"$'\n'
+    [ -n "$rvals" ] && pr+="$(printf '%s' "$rvals" | median)"$'\n'
+    [ -n "$dvals" ] && pd+="$(printf '%s' "$dvals" | median)"$'\n'
+  done
+
+  echo "## Allocation per request: GET /hello"
+  echo
+  echo "- servers: after the throughput rounds (their servers stopped first), $procs fresh pairs of Bulwark and bare processes, one pair at a time, same \`INSTANCES=${INSTANCES:-2}\` and built-in defaults, with \`$ALLOC_JVM_FLAGS\` instead of the throughput flags, each warmed up ${warm}s like the throughput servers"
+  echo "- load: \`wrk -t${WRK_THREADS:-1} -c${WRK_CONNECTIONS:-32} -d${asecs}s --latency http://127.0.0.1:PORT/hello\`, $runs runs per server per process, alternated (odd runs Bulwark first)"
+  echo "- measure: \`jcmd PID GC.run\`, 1 s, \`jstat -gc PID\`, wrk, 1 s, \`jstat -gc PID\`; bytes = (EU after - EU before + young GCs x EC) x 1024 (TLABs off: eden grows by exactly what is allocated); per request = (bytes - idle rate x window) / wrk's request count"
+  echo "- idle (same window with no load, subtracted): ${idles%; }"
+  echo
+  echo "| process | run | Bulwark requests | Bulwark young GCs | Bulwark B/req | bare requests | bare young GCs | bare B/req | Bulwark - bare B/req | notes |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
+  printf '%s' "$rows"
+  echo
+  if [ -z "$pd" ]; then
+    echo "**No valid allocation run: see the notes.**"
+    return 0
+  fi
+  local mb mr md spread_b spread_r spread_d verdict n
+  n=$(printf '%s' "$pd" | wc -l)
+  mb=$(printf '%s' "$pb" | median | xargs printf '%.1f')
+  mr=$(printf '%s' "$pr" | median | xargs printf '%.1f')
+  md=$(printf '%s' "$pd" | median | xargs printf '%.1f')
+  spread_b=$(printf '%s' "$pb" | sort -n | awk 'NR == 1 {lo = $1} {hi = $1} END {printf "%.1f-%.1f", lo, hi}')
+  spread_r=$(printf '%s' "$pr" | sort -n | awk 'NR == 1 {lo = $1} {hi = $1} END {printf "%.1f-%.1f", lo, hi}')
+  spread_d=$(printf '%s' "$pd" | sort -n | awk 'NR == 1 {lo = $1} {hi = $1} END {printf "%+.1f to %+.1f", lo, hi}')
+  verdict=$(awk -v d="$md" -v bar="$bar" 'BEGIN { print (d <= bar) ? "within" : "OVER" }')
+  echo "**Bytes allocated per request on GET /hello (median over $n process pairs of each pair's median; min-max over the pairs): Bulwark $mb ($spread_b), bare $mr ($spread_r); difference Bulwark - bare $md ($spread_d): $verdict the bar of $bar B/request.**"
 }
