@@ -182,6 +182,13 @@ public final class MemoryMonitor implements AutoCloseable {
     return Math.round(f * 100);
   }
 
+  /** The {@code memory} section of {@code /admin/status}: the JVM's figures now, with RSS and the limits. */
+  public JsonObject memoryJson() {
+    MemorySignals now = signals;
+    return MemorySnapshot.take().toJson().put("rss", now.rss()).put("containerLimit", now.containerLimit())
+        .put("directMax", now.directMax());
+  }
+
   /** The {@code pressure} section of {@code /admin/status}. */
   public JsonObject toJson() {
     JsonObject shedJson = new JsonObject();

@@ -16,7 +16,6 @@ import dev.bulwark.memory.MemoryBudget;
 import dev.bulwark.stream.BodyReader;
 import dev.bulwark.memory.MemoryMeters;
 import dev.bulwark.memory.MemoryMonitor;
-import dev.bulwark.memory.MemorySnapshot;
 import dev.bulwark.metrics.Metrics;
 import dev.bulwark.metrics.RequestMetricsHandler.RequestMeters;
 import dev.bulwark.routes.BuiltInRoutes;
@@ -193,9 +192,7 @@ public final class BulwarkServer {
 
   private void registerStatus(AdminStatus status, int instances) {
     status.section("uptimeSeconds", () -> ManagementFactory.getRuntimeMXBean().getUptime() / 1000)
-        .section("memory", () -> MemorySnapshot.take().toJson().put("rss", memory.signals().rss())
-            .put("containerLimit", memory.signals().containerLimit())
-            .put("directMax", memory.signals().directMax()))
+        .section("memory", memory::memoryJson)
         .section("eventLoop", () -> new JsonObject().put("count", instances));
   }
 
