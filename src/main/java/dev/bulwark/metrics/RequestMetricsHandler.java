@@ -1,5 +1,6 @@
 package dev.bulwark.metrics;
 
+import dev.bulwark.scope.RequestScopeHandler;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
@@ -9,9 +10,11 @@ import io.vertx.ext.web.RoutingContext;
  * ends, however it ends ({@code status="closed"} when the client went away first). Route labels are templates such as
  * {@code /cache/:name/:key}, never raw paths; requests no route matched are labelled {@code none}. Each event loop
  * counts into its own cells with plain stores, and the meter sums the cells when scraped, so the hot path has no
- * contended atomics. Create one {@link RequestMeters} per server and one handler per event loop.
+ * contended atomics. Create one {@link RequestMeters} per server and one handler per event loop. On a route of its own
+ * it adds an end handler per request; as a {@link RequestScopeHandler.Guard} it records from the scope handler's end
+ * hook instead, with nothing made per request.
  */
-public interface RequestMetricsHandler extends Handler<RoutingContext> {
+public interface RequestMetricsHandler extends Handler<RoutingContext>, RequestScopeHandler.Guard {
 
   String METER_NAME = "http.server.requests";
 

@@ -32,13 +32,19 @@ final class RequestMetricsHandlerImpl implements RequestMetricsHandler {
   @Override
   public void handle(RoutingContext ctx) {
     long start = System.nanoTime();
-    ctx.addEndHandler(ar -> record(ctx, start, ar.succeeded()));
+    ctx.addEndHandler(ar -> exit(ctx, start, ar.succeeded()));
     ctx.next();
   }
 
-  private void record(RoutingContext ctx, long start, boolean ended) {
-    long elapsed = System.nanoTime() - start;
-    int status = ended ? ctx.response().getStatusCode() : 0;
+  @Override
+  public boolean enter(RoutingContext ctx) {
+    return true;
+  }
+
+  @Override
+  public void exit(RoutingContext ctx, long startNanos, boolean sent) {
+    long elapsed = System.nanoTime() - startNanos;
+    int status = sent ? ctx.response().getStatusCode() : 0;
     seriesFor(ctx.currentRoute()).series(methodIndex(ctx.request().method()), status).record(loop, elapsed);
   }
 

@@ -203,6 +203,14 @@ abstract class AbstractScope implements ResourceScope {
     counters.recordOutstanding(r.kind, -1, longLived());
   }
 
+  /**
+   * Marks a scope that was made after its owner had already ended: it holds nothing, so there is nothing to release or
+   * count; it only refuses what it is asked for, as any released scope does.
+   */
+  final void madeAfterRelease(ReleaseReason why) {
+    reason = why;
+  }
+
   /** Releases every live resource, newest first, exactly once; later calls do nothing. */
   final void releaseAll(ReleaseReason why) {
     if (reason != null) {

@@ -4,22 +4,32 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * The per-request counts of one event loop (scopes opened, released by reason), written only by that loop with opaque
- * stores: no fence and no CAS on the hot path. {@link ScopeCounters} sums every loop's counts when read.
+ * The per-request counts of one event loop (scopes opened, released by reason, requests timed out), written only by
+ * that loop with opaque stores: no fence and no CAS on the hot path. {@link ScopeCounters} sums every loop's counts
+ * when read.
  */
 final class LoopCounters {
 
   private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
-  private static final int OPENED = 0;
+  /** 128 bytes on either side: another loop's counts must not share a cache line with these (false sharing). */
+  private static final int PAD = 16;
+  private static final int OPENED = PAD;
+  private static final int TIMED_OUT = PAD + 1;
+  private static final int RELEASED = PAD + 2;
 
-  private final long[] slots = new long[1 + ReleaseReason.values().length];
+  private final long[] slots = new long[RELEASED + ReleaseReason.values().length + PAD];
 
   void opened() {
     add(OPENED);
   }
 
   void released(ReleaseReason reason) {
-    add(1 + reason.ordinal());
+    add(RELEASED + reason.ordinal());
+  }
+
+  /** A request, with or without a scope, was answered 503 {@code request_timeout}. */
+  void timedOut() {
+    add(TIMED_OUT);
   }
 
   long openedCount() {
@@ -27,7 +37,20 @@ final class LoopCounters {
   }
 
   long releasedCount(ReleaseReason reason) {
-    return (long) LONGS.getOpaque(slots, 1 + reason.ordinal());
+    return (long) LONGS.getOpaque(slots, RELEASED + reason.ordinal());
+  }
+
+  long timedOutCount() {
+    return (long) LONGS.getOpaque(slots, TIMED_OUT);
+  }
+
+  /** Scopes of this loop made and not yet released; releases are read first, so a reader never sees fewer than 0. */
+  long openCount() {
+    long released = 0;
+    for (ReleaseReason reason : ReleaseReason.values()) {
+      released += releasedCount(reason);
+    }
+    return openedCount() - released;
   }
 
   private void add(int slot) {

@@ -17,13 +17,16 @@ import io.vertx.ext.web.RoutingContext;
  */
 public interface RequestScope extends ResourceScope {
 
-  /** The scope of {@code ctx}'s request; fails if no {@link RequestScopeHandler} runs in front of the route. */
+  /**
+   * The scope of {@code ctx}'s request, made on the first call (a request that never asks has none); fails if no
+   * {@link RequestScopeHandler} runs in front of the route. Asked for after the request ended, it is already released.
+   */
   static RequestScope of(RoutingContext ctx) {
-    RequestScope scope = ctx.get(RequestScopeHandler.CONTEXT_KEY);
-    if (scope == null) {
+    RequestScopeEntry entry = RequestScopeEntry.of(ctx);
+    if (entry == null) {
       throw new IllegalStateException("no request scope: put a RequestScopeHandler in front of this route");
     }
-    return scope;
+    return entry.owner.scope(entry, ctx);
   }
 
   /** Keeps per-request data, dropped with the scope. At most {@code scope.maxAttachments} keys. */
@@ -37,7 +40,7 @@ public interface RequestScope extends ResourceScope {
 
   /**
    * Says the request is making progress (a large body still arriving): its {@code http.requestTimeout} starts again
-   * from now. Costs an unlink and a link in a list.
+   * from now. Costs a clock read.
    */
   void touch();
 }

@@ -4,26 +4,51 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
+import java.util.List;
 
 /**
- * Gives every request a {@link RequestScope} and ends it on response end, client close, failure or
- * {@code http.requestTimeout}. Timeouts cost no timer and no clock read per request: scopes of one event loop share
- * one deadline order, checked by a single tick (a tenth of the timeout, 5 to 500 ms) that runs only while requests
- * are open, so a request times out between the timeout and the timeout plus two ticks. A response that has started
- * is not cut (the idle timeout guards it); {@link RequestScope#touch()} restarts the timeout of a request whose body
- * is still arriving. One handler serves one event loop.
+ * Follows every request from this handler to its end (response sent, client close or reset, failure or
+ * {@code http.requestTimeout}) and gives it a {@link RequestScope} when, and only if, the request asks for one
+ * ({@link RequestScope#of}); a request that asks for nothing costs one small object. Timeouts cost no timer per
+ * request: the requests of one event loop are checked by a single tick (a tenth of the timeout, 5 to 500 ms) that runs
+ * only while requests are in progress, so a request times out between the timeout and the timeout plus one tick. A
+ * response that has started is not cut (the idle timeout guards it); {@link RequestScope#touch()} restarts the
+ * timeout of a request whose body is still arriving. Other guards can ride along as {@link Guard}s, so that a whole
+ * chain shares one end hook per request. One handler serves one event loop.
  */
 public interface RequestScopeHandler extends Handler<RoutingContext> {
-
-  /** Where the scope sits in the routing context's data. */
-  String CONTEXT_KEY = "bulwark.scope";
 
   Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
   static RequestScopeHandler create(Vertx vertx, ScopeOptions options, ScopeCounters counters, Duration timeout) {
-    return new RequestScopeHandlerImpl(vertx, options, counters, timeout, System::nanoTime);
+    return create(vertx, options, counters, timeout, List.of());
   }
 
-  /** Request scopes of this event loop not yet ended. */
+  /**
+   * As {@link #create(Vertx, ScopeOptions, ScopeCounters, Duration)}, running {@code guards} in this order as a request
+   * enters and in reverse order, exactly once, when it ends.
+   */
+  static RequestScopeHandler create(Vertx vertx, ScopeOptions options, ScopeCounters counters, Duration timeout,
+      List<? extends Guard> guards) {
+    return new RequestScopeHandlerImpl(vertx, options, counters, timeout, guards, System::nanoTime);
+  }
+
+  /** Request scopes of this event loop made and not yet released. */
   int open();
+
+  /**
+   * A guard that runs inside a {@link RequestScopeHandler} rather than as a route handler of its own: it learns of a
+   * request's end from the scope handler's one hook instead of adding an end handler (and a lambda) per request.
+   */
+  interface Guard {
+
+    /** The request arrives: true lets it on; false means the guard has answered it ({@code ctx.fail}). */
+    boolean enter(RoutingContext ctx);
+
+    /**
+     * A request this guard let on has ended, once, however it ended: {@code sent} is false when the client went away
+     * before the response was sent. {@code startNanos} is {@link System#nanoTime()} as the request arrived.
+     */
+    void exit(RoutingContext ctx, long startNanos, boolean sent);
+  }
 }

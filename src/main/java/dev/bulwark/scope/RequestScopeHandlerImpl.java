@@ -1,12 +1,25 @@
 package dev.bulwark.scope;
 
+import dev.bulwark.spi.ApiError;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+/**
+ * The requests in progress on one event loop: a row each in a {@link RequestScopeTable}, an entry each as their end
+ * hook ({@link RequestScopeEntry}), a scope only for those that ask. Everything here runs on that event loop.
+ */
 final class RequestScopeHandlerImpl implements RequestScopeHandler {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RequestScopeHandler.class);
+  private static final ApiError TIMED_OUT =
+      new ApiError(503, "request_timeout", "The request was not answered in time; its resources were released.");
 
   /** The deadline check runs every tenth of the timeout, kept between these bounds. */
   private static final long MIN_TICK_MS = 5;
@@ -17,102 +30,169 @@ final class RequestScopeHandlerImpl implements RequestScopeHandler {
   final ScopeOptions options;
   final ScopeCounters counters;
   final LoopCounters loopCounters;
+  private final Guard[] guards;
   private final long timeoutNanos;
   private final long tickMs;
-  private final long tickNanos;
   private final LongSupplier nanoClock;
-  // Confined to this handler's event loop: a list in deadline order (every scope has the same timeout).
-  private RequestScopeImpl head;
-  private RequestScopeImpl tail;
-  private int open;
+  private final RequestScopeTable table = new RequestScopeTable();
+  private Thread loop;
   private long tickTimer = -1;
-  // The clock as of the last tick: deadlines need no clock read per request, only tick precision.
-  private long now;
 
   RequestScopeHandlerImpl(Vertx vertx, ScopeOptions options, ScopeCounters counters, Duration timeout,
-      LongSupplier nanoClock) {
+      List<? extends Guard> guards, LongSupplier nanoClock) {
     this.vertx = vertx;
     this.options = options;
     this.counters = counters;
+    this.guards = guards.toArray(new Guard[0]);
     this.timeoutNanos = timeout.toNanos();
     this.tickMs = Math.max(MIN_TICK_MS, Math.min(MAX_TICK_MS, timeout.toMillis() / TICKS_PER_TIMEOUT));
-    this.tickNanos = TimeUnit.MILLISECONDS.toNanos(tickMs);
     this.nanoClock = nanoClock;
     this.loopCounters = counters.newLoop();
   }
 
   @Override
   public void handle(RoutingContext ctx) {
+    RequestScopeEntry entry = RequestScopeEntry.attach(ctx, this);
+    if (entry == null) {
+      ctx.next(); // rerouted: the request is followed already, and its guards have let it on
+      return;
+    }
+    if (loop == null) {
+      loop = Thread.currentThread();
+    }
+    long start = nanoClock.getAsLong();
+    int slot = table.take(ctx, entry, start, start + timeoutNanos);
+    entry.inRow(slot);
+    RequestScopeTable.Row row = table.row(slot);
     if (tickTimer < 0) {
-      // Idle until now: read the clock and start ticking; while busy, the tick keeps `now` fresh.
-      now = nanoClock.getAsLong();
       tickTimer = vertx.setPeriodic(tickMs, id -> tick());
     }
-    // Rounded up by one tick, so a request never times out early however stale `now` is.
-    RequestScopeImpl scope = new RequestScopeImpl(this, ctx, now + timeoutNanos + tickNanos);
-    ctx.put(CONTEXT_KEY, scope);
-    link(scope);
-    loopCounters.opened();
-    ctx.addEndHandler(scope);
+    for (Guard guard : guards) {
+      if (!guard.enter(ctx)) {
+        return; // the guard answered the request; its end reaches the guards before it
+      }
+      row.entered++;
+    }
     ctx.next();
   }
 
   @Override
   public int open() {
-    return open;
+    return (int) loopCounters.openCount();
   }
 
-  private void link(RequestScopeImpl scope) {
-    if (tail == null) {
-      head = scope;
-    } else {
-      tail.next = scope;
-      scope.prev = tail;
+  /** The scope of the request of {@code entry}, made now if it has not asked before. */
+  RequestScopeImpl scope(RequestScopeEntry entry, RoutingContext ctx) {
+    if (Thread.currentThread() != loop) {
+      throw new IllegalStateException("a RequestScope is used from its request's event loop only (" + loop.getName()
+          + "), not from " + Thread.currentThread().getName());
     }
-    tail = scope;
-    open++;
+    if (!entry.inProgress()) {
+      RequestScopeImpl late = new RequestScopeImpl(this, entry, ctx);
+      late.madeAfterRelease(entry.endReason());
+      return late;
+    }
+    RequestScopeTable.Row row = table.row(entry.slot());
+    if (row.scope == null) {
+      row.scope = new RequestScopeImpl(this, entry, ctx);
+      loopCounters.opened();
+      if (row.timedOut) {
+        row.scope.releaseAll(ReleaseReason.TIMEOUT); // asked for after the 503, before the request ended
+      }
+    }
+    return row.scope;
   }
 
-  /** Restarts a scope's timeout from now: it moves to the tail, which keeps the list in deadline order. */
-  void restart(RequestScopeImpl scope) {
-    if (scope.prev == null && head != scope) {
-      return; // no longer timed: released, or its response is already streaming
+  /** Restarts the timeout of a request whose body keeps arriving; nothing once it no longer times out. */
+  void restart(RequestScopeEntry entry) {
+    if (entry.inProgress()) {
+      RequestScopeTable.Row row = table.row(entry.slot());
+      if (row.timed) {
+        row.deadline = nanoClock.getAsLong() + timeoutNanos;
+      }
     }
-    unlink(scope);
-    scope.deadline = now + timeoutNanos + tickNanos;
-    link(scope);
   }
 
-  void unlink(RequestScopeImpl scope) {
-    if (scope.prev == null && head != scope) {
-      return; // already unlinked
-    }
-    if (scope.prev == null) {
-      head = scope.next;
-    } else {
-      scope.prev.next = scope.next;
-    }
-    if (scope.next == null) {
-      tail = scope.prev;
-    } else {
-      scope.next.prev = scope.prev;
-    }
-    scope.prev = null;
-    scope.next = null;
-    open--;
+  /** True when the response of the request in {@code slot} was closed before it was sent: the client went away. */
+  boolean clientGone(int slot) {
+    return table.row(slot).ctx.response().closed();
   }
 
-  /** Times out every scope past its deadline; stops ticking when no request is open. */
+  /** Marks the request in {@code slot} as ending; false if it already is (an end handler raised another end). */
+  boolean beginEnd(int slot) {
+    RequestScopeTable.Row row = table.row(slot);
+    if (row.ending) {
+      return false;
+    }
+    row.ending = true;
+    return true;
+  }
+
+  /**
+   * The request of {@code entry} has ended: its scope is released, then the guards that let it on are told, newest
+   * first, each on its own so that one failing cannot keep the others (the in-flight count) from hearing of it.
+   */
+  void end(RequestScopeEntry entry, boolean sent) {
+    int slot = entry.slot();
+    RequestScopeTable.Row row = table.row(slot);
+    RoutingContext ctx = row.ctx;
+    ReleaseReason why = row.timedOut ? ReleaseReason.TIMEOUT
+        : ctx.failure() != null || ctx.statusCode() >= 500 ? ReleaseReason.FAILURE
+        : sent ? ReleaseReason.END : ReleaseReason.CLIENT_CLOSE;
+    RequestScopeImpl scope = row.scope;
+    long start = row.start;
+    int entered = row.entered;
+    entry.ended(why);
+    table.free(slot);
+    if (scope != null) {
+      scope.releaseAll(why);
+    }
+    for (int i = entered - 1; i >= 0; i--) {
+      try {
+        guards[i].exit(ctx, start, sent);
+      } catch (RuntimeException e) {
+        LOG.warn("A guard failed as {} {} ended (the other guards were told): {}", ctx.request().method(),
+            ctx.request().path(), e.toString());
+      }
+    }
+  }
+
+  /** Times out every request past its deadline; stops ticking when no request is in progress. */
   void tick() {
-    now = nanoClock.getAsLong();
-    while (head != null && head.deadline - now <= 0) {
-      RequestScopeImpl expired = head;
-      unlink(expired);
-      expired.deadlinePassed();
+    long now = nanoClock.getAsLong();
+    for (int slot = 0; slot < table.made(); slot++) {
+      RequestScopeTable.Row row = table.row(slot);
+      if (row.ctx != null && row.timed && !row.ending && row.deadline - now <= 0) {
+        deadlinePassed(row);
+      }
     }
-    if (head == null && tickTimer >= 0) {
+    if (table.inUse() == 0 && tickTimer >= 0) {
       vertx.cancelTimer(tickTimer);
       tickTimer = -1;
     }
+  }
+
+  /**
+   * A response already under way (a long download, a large JSON array) is left to finish: the connection's idle
+   * timeout guards it from here, and it is released when it ends. Otherwise its scope, if it made one, is released
+   * first, then the request is answered 503. A connection closed with the request still here means its close
+   * handler was replaced by someone else: the request ends now rather than never.
+   */
+  private void deadlinePassed(RequestScopeTable.Row row) {
+    row.timed = false;
+    HttpServerResponse response = row.ctx.response();
+    if (response.closed()) {
+      row.entry.handle(null);
+      return;
+    }
+    if (response.ended() || response.headWritten()) {
+      return;
+    }
+    row.timedOut = true;
+    loopCounters.timedOut();
+    if (row.scope != null) {
+      row.scope.releaseAll(ReleaseReason.TIMEOUT);
+    }
+    row.ctx.fail(TIMED_OUT);
   }
 }

@@ -1,67 +1,34 @@
 package dev.bulwark.scope;
 
 import dev.bulwark.spi.ApiError;
-import io.vertx.core.AsyncResult;
-import io.vertx.core.Handler;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * One request's scope. It is also its own end handler and its own node in its event loop's deadline list, so a
- * request that owns nothing costs one small object.
+ * One request's scope, made the first time the request asks for it ({@link RequestScope#of}); its request's
+ * {@link RequestScopeHandlerImpl} releases it when the request ends or times out.
  */
-final class RequestScopeImpl extends AbstractScope implements RequestScope, Handler<AsyncResult<Void>> {
-
-  private static final ApiError TIMED_OUT =
-      new ApiError(503, "request_timeout", "The request was not answered in time; its resources were released.");
+final class RequestScopeImpl extends AbstractScope implements RequestScope {
 
   private final RequestScopeHandlerImpl owner;
+  private final RequestScopeEntry entry;
   private final RoutingContext ctx;
   private final Thread thread;
-  long deadline;
-  RequestScopeImpl prev;
-  RequestScopeImpl next;
   private Map<String, Object> attachments;
 
-  RequestScopeImpl(RequestScopeHandlerImpl owner, RoutingContext ctx, long deadline) {
+  RequestScopeImpl(RequestScopeHandlerImpl owner, RequestScopeEntry entry, RoutingContext ctx) {
     super(owner.vertx, owner.counters, owner.counters.sites());
     this.owner = owner;
+    this.entry = entry;
     this.ctx = ctx;
-    this.deadline = deadline;
     this.thread = Thread.currentThread();
-  }
-
-  /** The request ended: the response was sent (succeeded) or the connection went first (failed). */
-  @Override
-  public void handle(AsyncResult<Void> ended) {
-    owner.unlink(this);
-    boolean failed = ctx.failure() != null || ctx.statusCode() >= 500;
-    releaseAll(failed ? ReleaseReason.FAILURE : ended.succeeded() ? ReleaseReason.END : ReleaseReason.CLIENT_CLOSE);
-  }
-
-  /**
-   * The deadline passed. A response already streaming (a long download, a large JSON array) is left to finish: the
-   * connection's idle timeout guards it from here, and its scope is released when it ends. Otherwise the scope is
-   * released first, then the request is answered 503.
-   */
-  void deadlinePassed() {
-    HttpServerResponse response = ctx.response();
-    if (response.ended() || response.closed()) {
-      return;
-    }
-    if (response.headWritten()) {
-      return;
-    }
-    releaseAll(ReleaseReason.TIMEOUT);
-    ctx.fail(TIMED_OUT);
   }
 
   @Override
   public void touch() {
     checkAccess();
-    owner.restart(this);
+    owner.restart(entry);
   }
 
   @Override
@@ -90,7 +57,6 @@ final class RequestScopeImpl extends AbstractScope implements RequestScope, Hand
   private ApiError overLimit(String what, String key, int limit) {
     ApiError error = new ApiError(500, "scope_limit", "This request tried to hold more than " + limit + " " + what
         + " at once (scope." + key + "); everything it held was released.");
-    owner.unlink(this);
     releaseAll(ReleaseReason.FAILURE);
     if (!ctx.response().headWritten() && !ctx.response().closed()) {
       ctx.fail(error);

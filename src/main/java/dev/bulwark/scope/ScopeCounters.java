@@ -9,8 +9,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The accounting of every scope in one server: scopes opened, resources live by kind, releases by reason, limit
- * breaches, failed releases and late acquisitions, plus the creation sites of resources the scopes had to release.
+ * The accounting of every scope in one server: scopes opened, resources live by kind, releases by reason, requests
+ * timed out, limit breaches, failed releases and late acquisitions, plus the creation sites of resources the scopes
+ * had to release.
  * Per-request counts live in one {@link LoopCounters} per event loop; rarer events use striped adders; readers sum.
  */
 public final class ScopeCounters {
@@ -77,15 +78,22 @@ public final class ScopeCounters {
     lateAcquisitions.increment();
   }
 
-  /** Request scopes opened and not yet released. */
+  /** Request scopes made and not yet released (a request that never asks for its scope makes none). */
   public long open() {
-    long closed = 0;
+    long open = 0;
     for (LoopCounters loop : loops) {
-      for (ReleaseReason r : ReleaseReason.values()) {
-        closed += loop.releasedCount(r);
-      }
+      open += loop.openCount();
     }
-    return opened() - closed;
+    return open;
+  }
+
+  /** Requests answered 503 {@code request_timeout}, whether or not they had made their scope. */
+  public long timedOut() {
+    long total = 0;
+    for (LoopCounters loop : loops) {
+      total += loop.timedOutCount();
+    }
+    return total;
   }
 
   /** Live resources of one kind, in every request scope. */
@@ -138,6 +146,7 @@ public final class ScopeCounters {
         .put("outstanding", live)
         .put("verticleOutstanding", verticleLive)
         .put("released", byReason)
+        .put("timedOut", timedOut())
         .put("limitBreaches", limitBreaches())
         .put("releaseFailures", releaseFailures())
         .put("lateAcquisitions", lateAcquisitions())
@@ -161,6 +170,8 @@ public final class ScopeCounters {
       FunctionCounter.builder("bulwark.scope.released", this, c -> c.released(r))
           .tag("reason", r.label()).description("Scopes released, by reason").register(registry);
     }
+    FunctionCounter.builder("bulwark.scope.timeouts", this, ScopeCounters::timedOut)
+        .description("Requests answered 503 request_timeout, with or without a scope").register(registry);
     FunctionCounter.builder("bulwark.scope.limit.breaches", this, ScopeCounters::limitBreaches)
         .description("Requests failed with scope_limit").register(registry);
     FunctionCounter.builder("bulwark.scope.release.failures", this, ScopeCounters::releaseFailures)

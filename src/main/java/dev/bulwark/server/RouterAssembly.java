@@ -51,18 +51,22 @@ final class RouterAssembly {
 
   /**
    * One route carries the whole chain: vertx-web then steps from handler to handler without matching a route again
-   * for each guard, which measurably matters at 80k req/s.
+   * for each guard, which measurably matters at 80k req/s. Request metrics and admission ride on the request scope
+   * handler as its guards, so the three share one small object and one end hook per request instead of an end
+   * handler each.
    */
   private static void guards(Vertx vertx, BulwarkConfig config, ServerParts parts, AdmissionHandler admission,
       PathPrefixes critical, PathPrefixes streamed, Route guards) {
     if (config.logging().accessLog()) {
       guards.handler(LoggerHandler.create()); // a vertx-web platform handler: it must come first on its route
     }
+    List<RequestScopeHandler.Guard> entering = new ArrayList<>();
     if (parts.metrics().enabled()) {
-      guards.handler(RequestMetricsHandler.create(parts.requestMeters()));
+      entering.add(RequestMetricsHandler.create(parts.requestMeters()));
     }
-    guards.handler(admission)
-        .handler(RequestScopeHandler.create(vertx, config.scope(), parts.scopes(), config.http().requestTimeout()))
+    entering.add(admission);
+    guards.handler(RequestScopeHandler.create(vertx, config.scope(), parts.scopes(), config.http().requestTimeout(),
+            entering))
         .handler(PressureHandler.create(parts.memory(), config.memory().closeConnectionsWhenElevated(),
             config.memory().shedWhenCritical(), critical))
         .handler(BodyLimitHandler.create(config.http().maxBodySize(), streamed));
