@@ -26,20 +26,31 @@ final class PressureHandlerImpl implements PressureHandler {
 
   @Override
   public void handle(RoutingContext ctx) {
+    if (enter(ctx)) {
+      ctx.next();
+    }
+  }
+
+  @Override
+  public boolean enter(RoutingContext ctx) {
     PressureLevel level = monitor.level();
     if (level == PressureLevel.NORMAL) {
-      ctx.next();
-      return;
+      return true;
     }
     if (level == PressureLevel.CRITICAL && shedWhenCritical && !critical.matches(ctx.normalizedPath())) {
       monitor.recordShed(MemoryMonitor.ShedReason.PRESSURE);
       ctx.fail(SHED); // the error handler closes an HTTP/1.x connection whose body is left unread
-      return;
+      return false;
     }
     if (closeWhenElevated && ctx.request().version() != HttpVersion.HTTP_2) {
       ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
     }
     ctx.put(PressureLevel.CONTEXT_KEY, level);
-    ctx.next();
+    return true;
+  }
+
+  @Override
+  public void exit(RoutingContext ctx, long startNanos, boolean sent) {
+    // nothing is held per request
   }
 }

@@ -1,5 +1,6 @@
 package dev.bulwark.stream;
 
+import dev.bulwark.scope.RequestScopeHandler;
 import dev.bulwark.spi.PathPrefixes;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
@@ -10,7 +11,7 @@ import io.vertx.ext.web.RoutingContext;
  * to that prefix's own limit instead. It reserves nothing and buffers nothing: body bytes are taken from the memory
  * budget only when a route reads them ({@link BodyReader}), never on a header's promise.
  */
-public interface BodyLimitHandler extends Handler<RoutingContext> {
+public interface BodyLimitHandler extends Handler<RoutingContext>, RequestScopeHandler.Guard {
 
   long DEFAULT_MAX_BODY_SIZE = 1L << 20;
 

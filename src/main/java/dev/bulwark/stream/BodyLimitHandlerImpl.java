@@ -25,22 +25,33 @@ final class BodyLimitHandlerImpl implements BodyLimitHandler {
 
   @Override
   public void handle(RoutingContext ctx) {
+    if (enter(ctx)) {
+      ctx.next();
+    }
+  }
+
+  @Override
+  public boolean enter(RoutingContext ctx) {
     String declared = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
     if (declared == null) {
-      ctx.next();
-      return;
+      return true;
     }
     long length = parseLength(declared);
     if (length < 0) {
       ctx.fail(BAD_LENGTH);
-      return;
+      return false;
     }
     long limit = streamed.valueOf(ctx.normalizedPath(), maxBodySize);
     if (length > limit) {
       ctx.fail(limit == maxBodySize ? tooLarge : BodyReader.tooLarge(limit));
-    } else {
-      ctx.next();
+      return false;
     }
+    return true;
+  }
+
+  @Override
+  public void exit(RoutingContext ctx, long startNanos, boolean sent) {
+    // nothing is held per request: bodies are reserved by the routes that read them
   }
 
   /** The length, or -1 when the header is not a plain non-negative decimal number. */
