@@ -116,6 +116,9 @@ public final class UploadReceiver {
 
   private void stream(HttpServerFileUpload upload, Part part, AsyncFile file, Promise<Void> closed) {
     upload.handler(chunk -> {
+      if (done.future().isComplete()) {
+        return; // refused or answered: chunks the decoder had already parsed are dropped, never written
+      }
       scope.touch(); // a long upload that keeps arriving is not a request that hangs
       part.size += chunk.length();
       total += chunk.length();
@@ -136,7 +139,13 @@ public final class UploadReceiver {
         file.drainHandler(v -> upload.resume());
       }
     });
-    upload.endHandler(v -> file.flush().compose(x -> file.close()).onComplete(ar -> closed.tryComplete()));
+    upload.endHandler(v -> {
+      if (done.future().isComplete()) {
+        closed.tryComplete(); // answered already: the scope closes (and the refusal deletes) the file
+        return;
+      }
+      file.flush().compose(x -> file.close()).onComplete(ar -> closed.tryComplete());
+    });
     upload.exceptionHandler(closed::tryFail);
     upload.resume();
   }
