@@ -1,6 +1,8 @@
 package dev.bulwark.admin;
 
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import java.util.function.Supplier;
 import io.vertx.ext.web.Router;
 
 /** The admin port's routes; the server mounts them behind a {@link BearerTokenHandler}. */
@@ -9,9 +11,18 @@ public final class AdminRoutes {
   private AdminRoutes() {
   }
 
-  public static void mount(Router router, AdminStatus status) {
+  /** {@code /admin/status} and {@code /admin/health} (the health summary with its figures). */
+  public static void mount(Router router, AdminStatus status, Supplier<JsonObject> health) {
+    // Diagnostics are never cached by a browser or a proxy, nor sniffed as something else.
+    router.route().handler(ctx -> {
+      ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-store").putHeader("X-Content-Type-Options", "nosniff");
+      ctx.next();
+    });
     router.get("/admin/status").handler(ctx -> ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .end(status.snapshot().encodePrettily()));
+    router.get("/admin/health").handler(ctx -> ctx.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(health.get().encodePrettily()));
   }
 }

@@ -25,6 +25,13 @@ public final class CacheOptions {
   public static final double MIN_ELEVATED_FRACTION = 0.05;
   public static final double MAX_ELEVATED_FRACTION = 1;
   public static final int MAX_CACHES = 64;
+  /**
+   * Types served as they were stored: none that a browser would run or render as a page (HTML, SVG, XML, JavaScript),
+   * so a stored value can never become a script on this origin.
+   */
+  public static final List<String> DEFAULT_INLINE_TYPES = List.of("text/plain", "application/json",
+      "application/octet-stream", "image/png", "image/jpeg", "image/gif", "image/webp");
+  public static final int MAX_INLINE_TYPES = 64;
   public static final String DEFAULT_CACHE = "default";
   /** What a cache's name may look like: it appears in paths, metrics and Redis keys. */
   public static final String NAME_PATTERN = "[a-z0-9][a-z0-9_-]{0,63}";
@@ -80,6 +87,7 @@ public final class CacheOptions {
   private int maxKeyLength = DEFAULT_MAX_KEY_LENGTH;
   private long maxValueSize = DEFAULT_MAX_VALUE_SIZE;
   private double elevatedFraction = DEFAULT_ELEVATED_FRACTION;
+  private List<String> inlineTypes = DEFAULT_INLINE_TYPES;
   private Map<String, Named> caches = Map.of(DEFAULT_CACHE, new Named(DEFAULT_CACHE));
 
   /** The defaults. */
@@ -91,11 +99,32 @@ public final class CacheOptions {
     maxKeyLength = other.maxKeyLength;
     maxValueSize = other.maxValueSize;
     elevatedFraction = other.elevatedFraction;
+    inlineTypes = other.inlineTypes;
     caches = other.caches;
   }
 
   public int maxKeyLength() {
     return maxKeyLength;
+  }
+
+  /** Media types a cached value is served as; anything else goes out as an attachment of octets. */
+  public List<String> inlineTypes() {
+    return inlineTypes;
+  }
+
+  public CacheOptions setInlineTypes(List<String> inlineTypes) {
+    if (inlineTypes.size() > MAX_INLINE_TYPES) {
+      throw new IllegalArgumentException("inlineTypes: expected at most " + MAX_INLINE_TYPES + " media types");
+    }
+    List<String> lower = new java.util.ArrayList<>();
+    for (String type : inlineTypes) {
+      if (!type.matches("[A-Za-z0-9!#$&^_.+-]{1,64}/[A-Za-z0-9!#$&^_.+-]{1,64}")) {
+        throw new IllegalArgumentException("inlineTypes: \"" + type + "\" is not a media type (type/subtype)");
+      }
+      lower.add(type.toLowerCase(java.util.Locale.ROOT));
+    }
+    this.inlineTypes = List.copyOf(lower);
+    return this;
   }
 
   public CacheOptions setMaxKeyLength(int maxKeyLength) {
@@ -156,6 +185,7 @@ public final class CacheOptions {
         .put("maxKeyLength", maxKeyLength)
         .put("maxValueSize", maxValueSize)
         .put("elevatedFraction", elevatedFraction)
+        .put("inlineTypes", new io.vertx.core.json.JsonArray(inlineTypes))
         .put("caches", named);
   }
 

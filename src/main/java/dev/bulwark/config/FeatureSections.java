@@ -57,6 +57,17 @@ final class FeatureSections {
         .setElevatedFraction(cache.fraction("elevatedFraction", CacheOptions.DEFAULT_ELEVATED_FRACTION,
             CacheOptions.MIN_ELEVATED_FRACTION, CacheOptions.MAX_ELEVATED_FRACTION,
             "At ELEVATED memory pressure every cache shrinks to this fraction of its byte budget, until NORMAL."));
+    List<String> inline = cache.stringList("inlineTypes", CacheOptions.MAX_INLINE_TYPES, "Media types a cached value "
+        + "is served as; any other stored type is sent as `application/octet-stream` with `Content-Disposition: "
+        + "attachment` (so stored HTML or SVG never runs in a browser). Empty: the built-in list (text/plain, "
+        + "application/json, application/octet-stream, image/png, image/jpeg, image/gif, image/webp).");
+    if (!inline.isEmpty()) {
+      try {
+        options.setInlineTypes(inline);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("cache." + e.getMessage());
+      }
+    }
     List<CacheOptions.Named> named = new ArrayList<>();
     for (String name : names) {
       named.add(named(name, caches.section(name)));

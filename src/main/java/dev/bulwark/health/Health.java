@@ -58,6 +58,37 @@ public final class Health {
     return reasons;
   }
 
+  /**
+   * What the public {@code /health} says: the status and its reason codes, no figures (those are the admin port's
+   * {@code /admin/health}), so a stranger learns nothing about the heap or the load.
+   */
+  public JsonObject publicSummary() {
+    PressureLevel level = monitor.level();
+    long uptime = uptimeSeconds();
+    return new JsonObject().put("status", status(level, uptime)).put("reasons", reasons(level, uptime));
+  }
+
+  private String status(PressureLevel level, long uptime) {
+    Duration max = options.maxUptime();
+    return !max.isZero() && uptime >= max.toSeconds() ? NEEDS_RESTART
+        : level != PressureLevel.NORMAL || draining ? DEGRADED : HEALTHY;
+  }
+
+  private JsonArray reasons(PressureLevel level, long uptime) {
+    JsonArray reasons = new JsonArray();
+    Duration max = options.maxUptime();
+    if (!max.isZero() && uptime >= max.toSeconds()) {
+      reasons.add("max_uptime");
+    }
+    if (level != PressureLevel.NORMAL) {
+      reasons.add("memory_pressure_" + level.name().toLowerCase(java.util.Locale.ROOT));
+    }
+    if (draining) {
+      reasons.add("draining");
+    }
+    return reasons;
+  }
+
   public long uptimeSeconds() {
     return ManagementFactory.getRuntimeMXBean().getUptime() / 1000;
   }
@@ -67,10 +98,10 @@ public final class Health {
     PressureLevel level = monitor.level();
     Duration max = options.maxUptime();
     long uptime = uptimeSeconds();
-    String status = !max.isZero() && uptime >= max.toSeconds() ? NEEDS_RESTART
-        : level != PressureLevel.NORMAL || draining ? DEGRADED : HEALTHY;
+    String status = status(level, uptime);
     return new JsonObject()
         .put("status", status)
+        .put("reasons", reasons(level, uptime))
         .put("uptimeSeconds", uptime)
         .put("pressure", level.name())
         .put("memory", monitor.signals().toJson())

@@ -5,10 +5,14 @@ import dev.bulwark.spi.RouteModule;
 import dev.bulwark.cache.BoundedCache;
 import dev.bulwark.cache.CachedValue;
 import dev.bulwark.cache.NamedCaches;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * {@code PUT/GET/DELETE /cache/{name}/{key}} and {@code GET /cache/{name}}: the named, bounded caches over HTTP. Keys
@@ -18,6 +22,9 @@ import io.vertx.ext.web.RoutingContext;
 final class CacheRoutes implements RouteModule {
 
   private static final String OCTETS = "application/octet-stream";
+  private static final String NOSNIFF_HEADER = "X-Content-Type-Options";
+  private static final String NOSNIFF = "nosniff";
+  private static final String ATTACHMENT = "attachment";
   private static final int MAX_CONTENT_TYPE = 256;
   private static final ApiError NOT_FOUND = new ApiError(404, "not_found", "No entry under this key.");
 
@@ -25,11 +32,13 @@ final class CacheRoutes implements RouteModule {
   private final ApiError valueTooLarge;
   private final int maxKeyLength;
   private final long maxValueSize;
+  private final Set<String> inlineTypes;
 
   CacheRoutes(NamedCaches caches) {
     this.caches = caches;
     this.maxKeyLength = caches.options().maxKeyLength();
     this.maxValueSize = caches.options().maxValueSize();
+    this.inlineTypes = Set.copyOf(caches.options().inlineTypes());
     this.valueTooLarge = new ApiError(413, "value_too_large", "A cached value may be at most " + maxValueSize
         + " bytes (cache.maxValueSize).", new JsonObject().put("bytesLimit", maxValueSize));
   }
@@ -47,8 +56,7 @@ final class CacheRoutes implements RouteModule {
         ApiError.fail(ctx, ar.failed() ? ar.cause() : NOT_FOUND);
         return;
       }
-      ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, ar.result().contentType())
-          .end(io.vertx.core.buffer.Buffer.buffer(ar.result().bytes()));
+      serve(ctx, ar.result());
     }));
     router.delete("/cache/:name/:key").handler(ctx -> cacheOf(ctx).invalidate(keyOf(ctx))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
@@ -70,6 +78,23 @@ final class CacheRoutes implements RouteModule {
         .onFailure(e -> ApiError.fail(ctx, e));
   }
 
+
+  /**
+   * The value with its stored type when that type is on {@code cache.inlineTypes}; otherwise as an attachment of
+   * octets, so a stored page or script is never rendered by a browser on this origin. Never sniffed either way.
+   */
+  private void serve(RoutingContext ctx, CachedValue value) {
+    HttpServerResponse response = ctx.response().putHeader(NOSNIFF_HEADER, NOSNIFF);
+    String type = value.contentType();
+    int semicolon = type.indexOf(';');
+    String media = (semicolon < 0 ? type : type.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+    if (inlineTypes.contains(media)) {
+      response.putHeader(HttpHeaders.CONTENT_TYPE, type);
+    } else {
+      response.putHeader(HttpHeaders.CONTENT_TYPE, OCTETS).putHeader(HttpHeaders.CONTENT_DISPOSITION, ATTACHMENT);
+    }
+    response.end(Buffer.buffer(value.bytes()));
+  }
 
   private BoundedCache cacheOf(RoutingContext ctx) {
     BoundedCache cache = caches.get(ctx.pathParam("name"));

@@ -40,6 +40,6 @@ final class HealthRoutes implements RouteModule {
             .end(new JsonObject().put("status", "DOWN").put("reasons", reasons).encode());
       }
     });
-    router.get("/health").handler(ctx -> ctx.json(health.summary()));
+    router.get("/health").handler(ctx -> ctx.json(health.publicSummary())); // figures: admin /admin/health
   }
 }

@@ -4,6 +4,7 @@ import dev.bulwark.spi.ApiError;
 import dev.bulwark.spi.RouteModule;
 import dev.bulwark.session.SessionOptions;
 import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -20,6 +21,7 @@ final class SessionRoutes implements RouteModule {
 
   private static final String VISITS = "visits";
   private static final String DATA_PREFIX = "data.";
+  private static final String NO_STORE = "no-store";
 
   private final SessionStore store;
   private final SessionOptions options;
@@ -48,7 +50,9 @@ final class SessionRoutes implements RouteModule {
       Session session = ctx.session();
       int visits = session.get(VISITS) == null ? 1 : (int) session.get(VISITS) + 1;
       session.put(VISITS, visits);
-      ctx.json(new JsonObject().put("id", session.id()).put("visits", visits));
+      // The id is the cookie's secret: it never appears in a body, where a script could read it.
+      ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, NO_STORE);
+      ctx.json(new JsonObject().put("visits", visits));
     });
     ApiError tooLarge = new ApiError(413, "value_too_large", "A session value may be at most "
         + options.maxValueSize() + " bytes (sessions.maxValueSize).");
@@ -69,7 +73,7 @@ final class SessionRoutes implements RouteModule {
     context.bodies().read(ctx, options.maxValueSize(), tooLarge)
         .onSuccess(body -> {
           session.put(DATA_PREFIX + key, body.toString());
-          ctx.response().setStatusCode(204).end();
+          ctx.response().setStatusCode(204).putHeader(HttpHeaders.CACHE_CONTROL, NO_STORE).end();
         })
         .onFailure(e -> ApiError.fail(ctx, e));
   }

@@ -25,7 +25,7 @@ final class AdminVerticle extends ServingVerticle {
   Router router() {
     Router router = Router.router(vertx);
     router.route().handler(BearerTokenHandler.create(token));
-    AdminRoutes.mount(router, parts.status());
+    AdminRoutes.mount(router, parts.status(), parts.health()::summary);
     RouterAssembly.renderErrors(router, ErrorHandler.create(config.http().retryAfter()));
     parts.status().seal();
     return router;

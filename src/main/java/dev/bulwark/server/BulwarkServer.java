@@ -137,7 +137,7 @@ public final class BulwarkServer {
     scopes.bindTo(metrics.registry());
     MemoryMeters.bind(metrics.registry(), memory);
     ServerParts parts = new ServerParts(metrics, new RequestMeters(metrics.registry(), instances), status, scopes,
-        memory, new BodyReader(config.http().maxBodySize(), bodies), mounted);
+        memory, new BodyReader(config.http().maxBodySize(), bodies), mounted, health);
     Supplier<List<RouteModule>> builtIn = builtInRoutes(config, status, budget);
     status.section("budgets", budget::toJson);
     budget.bindTo(metrics.registry());

@@ -1,6 +1,7 @@
 package dev.bulwark.server;
 
 import dev.bulwark.admin.AdminStatus;
+import dev.bulwark.health.Health;
 import dev.bulwark.memory.MemoryMonitor;
 import dev.bulwark.metrics.Metrics;
 import dev.bulwark.metrics.RequestMetricsHandler.RequestMeters;
@@ -9,5 +10,5 @@ import dev.bulwark.spi.Bodies;
 
 /** What all verticles of one server share: built once at start, handed to each verticle's constructor. */
 record ServerParts(Metrics metrics, RequestMeters requestMeters, AdminStatus status, ScopeCounters scopes,
-    MemoryMonitor memory, Bodies bodies, MountedModules modules) {
+    MemoryMonitor memory, Bodies bodies, MountedModules modules, Health health) {
 }

@@ -54,6 +54,22 @@ class CacheRoutesTest {
   }
 
   @Test
+  void aStoredPageOrScriptIsServedAsAnAttachmentNeverRendered() throws Exception {
+    for (String type : new String[] {"text/html", "image/svg+xml", "application/javascript", "TEXT/HTML; charset=x"}) {
+      assertThat(send("PUT", "/cache/users/p", "<script>fetch('/session')</script>", type).statusCode()).isEqualTo(204);
+      HttpResponse<String> got = send("GET", "/cache/users/p", null, null);
+      assertThat(got.headers().firstValue("content-type")).as(type).hasValue("application/octet-stream");
+      assertThat(got.headers().firstValue("content-disposition")).as(type).hasValue("attachment");
+      assertThat(got.headers().firstValue("x-content-type-options")).as(type).hasValue("nosniff");
+    }
+    assertThat(send("PUT", "/cache/users/t", "plain", "text/plain; charset=utf-8").statusCode()).isEqualTo(204);
+    HttpResponse<String> plain = send("GET", "/cache/users/t", null, null);
+    assertThat(plain.headers().firstValue("content-type")).hasValue("text/plain; charset=utf-8");
+    assertThat(plain.headers().firstValue("content-disposition")).isEmpty();
+    assertThat(plain.headers().firstValue("x-content-type-options")).hasValue("nosniff");
+  }
+
+  @Test
   void statsCountHitsMissesAndBytes() throws Exception {
     send("PUT", "/cache/users/s1", "x".repeat(100), null);
     send("GET", "/cache/users/s1", null, null);

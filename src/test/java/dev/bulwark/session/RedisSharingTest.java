@@ -60,7 +60,6 @@ class RedisSharingTest {
     String cookie = first.headers().firstValue("set-cookie").orElseThrow().split(";")[0];
     JsonObject onB = new JsonObject(send(b, "GET", "/session", null, cookie).body());
     assertThat(onB.getInteger("visits")).isEqualTo(2);
-    assertThat(onB.getString("id")).isEqualTo(new JsonObject(first.body()).getString("id"));
     assertThat(redis.command("KEYS bulwark:session:*")).as("sessions under their own prefix").isNotEqualTo("*0");
     assertThat(redis.command("KEYS *")).as("no key outside the prefix").isEqualTo(redis.command("KEYS bulwark:*"));
   }

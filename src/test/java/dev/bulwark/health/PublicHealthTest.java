@@ -1,0 +1,30 @@
+package dev.bulwark.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bulwark.testing.TestServer;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+
+/** The public port says how the server is, never its figures; the admin port has them. */
+class PublicHealthTest {
+
+  @Test
+  void publicHealthSaysStatusAndReasonsOnlyAndTheAdminPortHasTheFigures() throws Exception {
+    try (TestServer server = TestServer.start()) {
+      HttpResponse<String> pub = server.get("/health");
+      JsonObject body = new JsonObject(pub.body());
+      assertThat(body.fieldNames()).containsExactlyInAnyOrder("status", "reasons");
+      assertThat(body.getString("status")).isEqualTo(Health.HEALTHY);
+      assertThat(pub.body()).doesNotContain("heap").doesNotContain("rss");
+      HttpResponse<String> admin = server.admin("/admin/health", server.server().adminToken());
+      assertThat(admin.statusCode()).isEqualTo(200);
+      assertThat(admin.headers().firstValue("cache-control")).hasValue("no-store");
+      JsonObject figures = new JsonObject(admin.body());
+      assertThat(figures.getJsonObject("memory").getLong("heapMax")).isPositive();
+      assertThat(figures.getLong("uptimeSeconds")).isNotNegative();
+      assertThat(server.admin("/admin/health", null).statusCode()).isEqualTo(401);
+    }
+  }
+}
