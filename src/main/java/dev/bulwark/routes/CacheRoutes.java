@@ -105,11 +105,12 @@ final class CacheRoutes implements RouteModule {
   }
 
   private String keyOf(RoutingContext ctx) {
-    String key = ctx.pathParam("key");
+    // From the raw path: vertx-web's decoding maps every malformed byte to U+FFFD, merging different keys.
+    String key = PathKeys.lastSegment(ctx.request().path());
     if (key == null || key.isEmpty() || key.length() > maxKeyLength
         || key.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
       throw new ApiError(400, "bad_key", "A key is 1 to " + maxKeyLength
-          + " characters, without control characters (cache.maxKeyLength).");
+          + " characters of valid UTF-8, without control characters (cache.maxKeyLength).");
     }
     return key;
   }

@@ -60,9 +60,10 @@ final class SessionRoutes implements RouteModule {
   }
 
   private void put(RoutingContext ctx, Context context, ApiError tooLarge) {
-    String key = ctx.pathParam("key");
-    if (key.isEmpty() || key.length() > 64 || key.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-      throw new ApiError(400, "bad_key", "A session key is 1 to 64 characters, without control characters.");
+    String key = PathKeys.lastSegment(ctx.request().path());
+    if (key == null || key.isEmpty() || key.length() > 64 || key.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+      throw new ApiError(400, "bad_key", "A session key is 1 to 64 characters of valid UTF-8, without control "
+          + "characters.");
     }
     Session session = ctx.session();
     if (session.get(DATA_PREFIX + key) == null

@@ -70,6 +70,20 @@ class CacheRoutesTest {
   }
 
   @Test
+  void keysThatAreNotValidUtf8AreRefusedAndNeverShareAnEntry() throws Exception {
+    for (String bad : new String[] {"x%FF", "x%FE", "x%C0", "x%80", "x%ED%A0%80"}) {
+      HttpResponse<String> r = send("PUT", "/cache/users/" + bad, "v", null);
+      assertThat(r.statusCode()).as(bad).isEqualTo(400);
+      assertThat(new JsonObject(r.body()).getString("error")).isEqualTo("bad_key");
+    }
+    assertThat(send("PUT", "/cache/users/x%EF%BF%BD", "replacement", null).statusCode()).isEqualTo(204);
+    assertThat(send("GET", "/cache/users/x%C3%A9", null, null).statusCode()).isEqualTo(404);
+    assertThat(send("PUT", "/cache/users/x%C3%A9", "e-acute", null).statusCode()).isEqualTo(204);
+    assertThat(send("GET", "/cache/users/x%C3%A9", null, null).body()).isEqualTo("e-acute");
+    assertThat(send("GET", "/cache/users/x%EF%BF%BD", null, null).body()).isEqualTo("replacement");
+  }
+
+  @Test
   void statsCountHitsMissesAndBytes() throws Exception {
     send("PUT", "/cache/users/s1", "x".repeat(100), null);
     send("GET", "/cache/users/s1", null, null);

@@ -141,8 +141,9 @@ class RequestTrackingTest {
     long opened = scopes().getLong("opened");
     long lateAcquisitions = scopes().getLong("lateAcquisitions");
     assertThat(server.get("/track/late").body()).isEqualTo("ok");
-    server.awaitStatus(s -> s.getJsonObject("scopes").getLong("lateAcquisitions") == lateAcquisitions + 1);
-    assertThat(routes.late).hasSize(2);
+    // The counter moves inside the acquisition, before the route notes the refusal: wait for both.
+    server.awaitStatus(s -> s.getJsonObject("scopes").getLong("lateAcquisitions") == lateAcquisitions + 1
+        && routes.late.size() == 2);
     assertThat(routes.late.get(0)).isEqualTo(ReleaseReason.END);
     assertThat(routes.late.get(1)).isInstanceOf(ScopeClosedException.class);
     assertThat(scopes().getLong("opened")).isEqualTo(opened);
