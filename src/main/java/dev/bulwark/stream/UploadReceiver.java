@@ -188,13 +188,18 @@ public final class UploadReceiver {
     }
   }
 
-  /** The client's name as metadata: its last path segment, without control characters, at most 255 characters. */
+  /**
+   * The client's name as metadata: its last path segment, without control or format (bidirectional override)
+   * characters, at most 255 characters.
+   */
   static String safeName(String raw) {
     if (raw == null) {
       return "";
     }
     String last = raw.substring(Math.max(raw.lastIndexOf('/'), raw.lastIndexOf('\\')) + 1);
-    String clean = last.replaceAll("\\p{Cntrl}", "");
+    // Control characters, and format characters such as U+202E (right-to-left override) that make a name read as
+    // another (an "exe.txt" that displays as "txt.exe"), are dropped.
+    String clean = last.replaceAll("[\\p{Cntrl}\\p{Cf}]", "");
     return clean.length() > MAX_NAME ? clean.substring(0, MAX_NAME) : clean;
   }
 
