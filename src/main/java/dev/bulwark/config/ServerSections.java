@@ -45,7 +45,11 @@ final class ServerSections {
             "On SIGTERM, how long requests in progress may finish before connections are closed."))
         .setRequestTimeout(s.duration("requestTimeout", HttpOptions.DEFAULT_REQUEST_TIMEOUT,
             HttpOptions.MIN_REQUEST_TIMEOUT, HttpOptions.MAX_REQUEST_TIMEOUT,
-            "A request not answered in this time gets 503 `request_timeout` and its scope is released."));
+            "A request not answered in this time gets 503 `request_timeout` and its scope is released."))
+        .setMaxConnections(s.integer("maxConnections", HttpOptions.DEFAULT_MAX_CONNECTIONS,
+            HttpOptions.MIN_MAX_CONNECTIONS, HttpOptions.MAX_MAX_CONNECTIONS, "Connections the main port keeps open "
+                + "at once (per process, all event loops); past it a new connection is closed at once and counted. "
+                + "Checked at start against the process's open-file limit (a WARN when it cannot fit)."));
   }
 
   static AdminOptions admin(Section s) throws ConfigException {

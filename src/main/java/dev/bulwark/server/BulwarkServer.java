@@ -128,7 +128,10 @@ public final class BulwarkServer {
     Budget bodies = budget.reserving("bodies", "memory.inflightBodyBytes", config.memory().effectiveInflightBodyBytes(),
         () -> memory.recordShed(MemoryMonitor.ShedReason.INFLIGHT_BYTES));
     registerStatus(status, instances);
-    status.section("http", admissions::toJson);
+    ConnectionLimit connections = new ConnectionLimit(config.http().maxConnections());
+    connections.checkFileLimit();
+    connections.bindTo(metrics.registry());
+    status.section("http", () -> admissions.toJson().mergeIn(connections.toJson()));
     MountedModules mounted = new MountedModules();
     status.section("modules", mounted::toJson).section("scopes", scopes::toJson)
         .section("pressure", () -> memory.toJson().put("inflightBodyBytes",
@@ -137,7 +140,7 @@ public final class BulwarkServer {
     scopes.bindTo(metrics.registry());
     MemoryMeters.bind(metrics.registry(), memory);
     ServerParts parts = new ServerParts(metrics, new RequestMeters(metrics.registry(), instances), status, scopes,
-        memory, new BodyReader(config.http().maxBodySize(), bodies), mounted, health);
+        memory, new BodyReader(config.http().maxBodySize(), bodies), mounted, health, connections);
     Supplier<List<RouteModule>> builtIn = builtInRoutes(config, status, budget);
     status.section("budgets", budget::toJson);
     budget.bindTo(metrics.registry());

@@ -42,6 +42,10 @@ public final class HttpOptions {
   public static final Duration MIN_SHUTDOWN_GRACE = Duration.ZERO;
   public static final Duration MAX_SHUTDOWN_GRACE = Duration.ofMinutes(10);
   public static final Duration DEFAULT_REQUEST_TIMEOUT = RequestScopeHandler.DEFAULT_REQUEST_TIMEOUT;
+  /** Connections the main port keeps open at once, per process; past it a new one is closed at once. */
+  public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+  public static final int MIN_MAX_CONNECTIONS = 1;
+  public static final int MAX_MAX_CONNECTIONS = 1_000_000;
   public static final Duration MIN_REQUEST_TIMEOUT = Duration.ofMillis(10);
   public static final Duration MAX_REQUEST_TIMEOUT = Duration.ofHours(1);
 
@@ -56,6 +60,7 @@ public final class HttpOptions {
   private Duration retryAfter = DEFAULT_RETRY_AFTER;
   private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
   private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+  private int maxConnections = DEFAULT_MAX_CONNECTIONS;
 
   /** The defaults. */
   public HttpOptions() {
@@ -74,6 +79,7 @@ public final class HttpOptions {
     retryAfter = other.retryAfter;
     shutdownGrace = other.shutdownGrace;
     requestTimeout = other.requestTimeout;
+    maxConnections = other.maxConnections;
   }
 
   public String host() {
@@ -195,6 +201,17 @@ public final class HttpOptions {
     return this;
   }
 
+  public int maxConnections() {
+    return maxConnections;
+  }
+
+  public HttpOptions setMaxConnections(int maxConnections) {
+    check(maxConnections >= MIN_MAX_CONNECTIONS && maxConnections <= MAX_MAX_CONNECTIONS, "maxConnections",
+        maxConnections, MIN_MAX_CONNECTIONS + " to " + MAX_MAX_CONNECTIONS);
+    this.maxConnections = maxConnections;
+    return this;
+  }
+
   /** These options under the keys of the {@code http} config section, in forms the config accepts. */
   public JsonObject toJson() {
     return new JsonObject()
@@ -208,7 +225,8 @@ public final class HttpOptions {
         .put("idleTimeout", idleTimeout.toMillis() + "ms")
         .put("retryAfter", retryAfter.toMillis() + "ms")
         .put("shutdownGrace", shutdownGrace.toMillis() + "ms")
-        .put("requestTimeout", requestTimeout.toMillis() + "ms");
+        .put("requestTimeout", requestTimeout.toMillis() + "ms")
+        .put("maxConnections", maxConnections);
   }
 
   private static void check(boolean valid, String field, Object value, String allowed) {

@@ -3,6 +3,7 @@ package dev.bulwark.server;
 import dev.bulwark.spi.RouteModule;
 import dev.bulwark.config.BulwarkConfig;
 import dev.bulwark.scope.VerticleScope;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import java.util.List;
@@ -35,6 +36,11 @@ final class HttpVerticle extends ServingVerticle {
     // Created on this verticle's context, so undeploying the verticle (and so shutdown) releases it.
     VerticleScope scope = VerticleScope.create(vertx, config.scope(), parts.scopes());
     return RouterAssembly.build(vertx, config, parts, admission, scope, modules.get(), sourceOf);
+  }
+
+  @Override
+  HttpServer configure(HttpServer server) {
+    return server.connectionHandler(parts.connections());
   }
 
   @Override

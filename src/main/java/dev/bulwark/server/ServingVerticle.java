@@ -29,11 +29,16 @@ abstract class ServingVerticle extends VerticleBase {
 
   abstract HttpServerOptions serverOptions();
 
+  /** Adds what this port needs to its server before it listens (a connection handler, say); nothing by default. */
+  HttpServer configure(HttpServer server) {
+    return server;
+  }
+
   @Override
   public final Future<?> start() {
     Router router = router();
     HttpServerOptions options = serverOptions();
-    return vertx.createHttpServer(options)
+    return configure(vertx.createHttpServer(options))
         .requestHandler(router)
         .invalidRequestHandler(new InvalidRequestHandler())
         .listen()
