@@ -1,5 +1,6 @@
 package dev.bulwark.admin;
 
+import dev.bulwark.spi.Ranges;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -52,7 +53,7 @@ public final class AdminOptions {
   }
 
   public AdminOptions setHost(String host) {
-    check(host != null, "host", null, "a host name or address");
+    Ranges.check(host != null, "host", null, "a host name or address");
     this.host = host;
     return this;
   }
@@ -63,7 +64,7 @@ public final class AdminOptions {
 
   /** 0 picks a free port. */
   public AdminOptions setPort(int port) {
-    check(port >= MIN_PORT && port <= MAX_PORT, "port", port, MIN_PORT + " to " + MAX_PORT);
+    Ranges.check(port >= MIN_PORT && port <= MAX_PORT, "port", port, MIN_PORT + " to " + MAX_PORT);
     this.port = port;
     return this;
   }
@@ -75,7 +76,7 @@ public final class AdminOptions {
 
   /** Empty, or at least {@link #MIN_TOKEN_LENGTH} characters. */
   public AdminOptions setToken(String token) {
-    check(token != null && (token.isEmpty() || token.length() >= MIN_TOKEN_LENGTH), "token",
+    Ranges.check(token != null && (token.isEmpty() || token.length() >= MIN_TOKEN_LENGTH), "token",
         token == null ? null : "**** (" + token.length() + " characters)",
         "at least " + MIN_TOKEN_LENGTH + " characters, or empty to generate one");
     this.token = token;
@@ -87,7 +88,7 @@ public final class AdminOptions {
   }
 
   public AdminOptions setTokenFile(String tokenFile) {
-    check(tokenFile != null, "tokenFile", null, "a path");
+    Ranges.check(tokenFile != null, "tokenFile", null, "a path");
     this.tokenFile = tokenFile;
     return this;
   }
@@ -100,11 +101,5 @@ public final class AdminOptions {
         .put("port", port)
         .put("token", token.isEmpty() ? "" : "****")
         .put("tokenFile", tokenFile);
-  }
-
-  private static void check(boolean valid, String field, Object value, String allowed) {
-    if (!valid) {
-      throw new IllegalArgumentException(field + " = " + value + ": expected " + allowed);
-    }
   }
 }

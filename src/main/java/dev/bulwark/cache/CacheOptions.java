@@ -1,5 +1,6 @@
 package dev.bulwark.cache;
 
+import dev.bulwark.spi.Ranges;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.Collection;
@@ -56,10 +57,10 @@ public final class CacheOptions {
       if (name == null || !name.matches(NAME_PATTERN)) {
         throw new IllegalArgumentException("name = " + name + ": expected " + NAME_PATTERN);
       }
-      range("maxEntries", maxEntries, MIN_MAX_ENTRIES, MAX_MAX_ENTRIES);
-      range("maxWeight", maxWeight, MIN_MAX_WEIGHT, MAX_MAX_WEIGHT);
-      within("expireAfterWrite", expireAfterWrite);
-      within("expireAfterAccess", expireAfterAccess);
+      Ranges.of("maxEntries", maxEntries, MIN_MAX_ENTRIES, MAX_MAX_ENTRIES);
+      Ranges.of("maxWeight", maxWeight, MIN_MAX_WEIGHT, MAX_MAX_WEIGHT);
+      Ranges.of("expireAfterWrite", expireAfterWrite, MIN_EXPIRE, MAX_EXPIRE);
+      Ranges.of("expireAfterAccess", expireAfterAccess, MIN_EXPIRE, MAX_EXPIRE);
     }
 
     /** A cache named {@code name} with the default limits. */
@@ -77,11 +78,6 @@ public final class CacheOptions {
           .put("redis", redis);
     }
 
-    private static void within(String field, Duration value) {
-      if (value == null || value.compareTo(MIN_EXPIRE) < 0 || value.compareTo(MAX_EXPIRE) > 0) {
-        throw new IllegalArgumentException(field + " = " + value + ": expected " + MIN_EXPIRE + " to " + MAX_EXPIRE);
-      }
-    }
   }
 
   private int maxKeyLength = DEFAULT_MAX_KEY_LENGTH;
@@ -128,7 +124,7 @@ public final class CacheOptions {
   }
 
   public CacheOptions setMaxKeyLength(int maxKeyLength) {
-    this.maxKeyLength = (int) range("maxKeyLength", maxKeyLength, MIN_MAX_KEY_LENGTH, MAX_MAX_KEY_LENGTH);
+    this.maxKeyLength = (int) Ranges.of("maxKeyLength", maxKeyLength, MIN_MAX_KEY_LENGTH, MAX_MAX_KEY_LENGTH);
     return this;
   }
 
@@ -137,7 +133,7 @@ public final class CacheOptions {
   }
 
   public CacheOptions setMaxValueSize(long maxValueSize) {
-    this.maxValueSize = range("maxValueSize", maxValueSize, MIN_MAX_VALUE_SIZE, MAX_MAX_VALUE_SIZE);
+    this.maxValueSize = Ranges.of("maxValueSize", maxValueSize, MIN_MAX_VALUE_SIZE, MAX_MAX_VALUE_SIZE);
     return this;
   }
 
@@ -161,7 +157,7 @@ public final class CacheOptions {
 
   /** One to {@link #MAX_CACHES} caches with distinct names, kept in this order. */
   public CacheOptions setCaches(Collection<Named> caches) {
-    range("caches.size", caches == null ? 0 : caches.size(), 1, MAX_CACHES);
+    Ranges.of("caches.size", caches == null ? 0 : caches.size(), 1, MAX_CACHES);
     Map<String, Named> byName = new LinkedHashMap<>();
     for (Named named : caches) {
       if (byName.put(named.name(), named) != null) {
@@ -187,12 +183,5 @@ public final class CacheOptions {
         .put("elevatedFraction", elevatedFraction)
         .put("inlineTypes", new io.vertx.core.json.JsonArray(inlineTypes))
         .put("caches", named);
-  }
-
-  private static long range(String field, long value, long min, long max) {
-    if (value < min || value > max) {
-      throw new IllegalArgumentException(field + " = " + value + ": expected " + min + " to " + max);
-    }
-    return value;
   }
 }

@@ -60,7 +60,8 @@ public final class BulwarkConfig {
     this.health = FeatureSections.health(root.section("health"));
     this.lab = FeatureSections.lab(root.section("lab"));
     this.cache = FeatureSections.cache(root.section("cache"), root.section("caches"),
-        root.names("caches", List.of(CacheOptions.DEFAULT_CACHE), CacheOptions.MAX_CACHES));
+        root.names("caches", List.of(CacheOptions.DEFAULT_CACHE), CacheOptions.MAX_CACHES,
+            CacheOptions.NAME_PATTERN));
     this.sessions = FeatureSections.sessions(root.section("sessions"));
     this.redis = ServerSections.redis(root.section("redis"));
     this.files = FeatureSections.files(root.section("files"), root.section("data"));

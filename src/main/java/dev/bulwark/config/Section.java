@@ -28,9 +28,11 @@ public final class Section {
 
   /**
    * The names of the entries of a map-like section ({@code caches.<name>}), at most {@code max}, each matching
-   * {@code [a-z0-9][a-z0-9_-]*} up to 64 characters; {@code defaults} when the section is absent or empty.
+   * {@code pattern} (the options' own rule for a name, stated once there); {@code defaults} when the section is absent
+   * or empty.
    */
-  public java.util.List<String> names(String name, java.util.List<String> defaults, int max) throws ConfigException {
+  public java.util.List<String> names(String name, java.util.List<String> defaults, int max, String pattern)
+      throws ConfigException {
     Object raw = json.getValue(name);
     if (raw != null && !(raw instanceof JsonObject)) {
       throw sources.error(pathOf(name), raw, "expected an object of named entries");
@@ -43,7 +45,7 @@ public final class Section {
       throw sources.error(pathOf(name), raw, "expected at most " + max + " entries");
     }
     for (String n : obj.fieldNames()) {
-      if (!n.matches("[a-z0-9][a-z0-9_-]{0,63}")) {
+      if (!n.matches(pattern)) {
         throw sources.error(pathOf(name) + "." + n, n, "expected a name of lower-case letters, digits, - and _");
       }
     }

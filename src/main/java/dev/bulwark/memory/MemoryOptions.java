@@ -1,5 +1,6 @@
 package dev.bulwark.memory;
 
+import dev.bulwark.spi.Ranges;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -55,8 +56,8 @@ public final class MemoryOptions {
     public static final double MAX = 1;
 
     public Thresholds {
-      range("elevated", elevated, MIN, MAX);
-      range("critical", critical, MIN, MAX);
+      Ranges.of("elevated", elevated, MIN, MAX);
+      Ranges.of("critical", critical, MIN, MAX);
       if (critical < elevated) {
         throw new IllegalArgumentException("critical (" + critical + ") is below elevated (" + elevated + ")");
       }
@@ -111,7 +112,7 @@ public final class MemoryOptions {
   }
 
   public MemoryOptions setSampleInterval(Duration sampleInterval) {
-    this.sampleInterval = within("sampleInterval", sampleInterval, MIN_SAMPLE_INTERVAL, MAX_SAMPLE_INTERVAL);
+    this.sampleInterval = Ranges.of("sampleInterval", sampleInterval, MIN_SAMPLE_INTERVAL, MAX_SAMPLE_INTERVAL);
     return this;
   }
 
@@ -120,7 +121,7 @@ public final class MemoryOptions {
   }
 
   public MemoryOptions setHysteresis(double hysteresis) {
-    this.hysteresis = range("hysteresis", hysteresis, MIN_HYSTERESIS, MAX_HYSTERESIS);
+    this.hysteresis = Ranges.of("hysteresis", hysteresis, MIN_HYSTERESIS, MAX_HYSTERESIS);
     return this;
   }
 
@@ -129,7 +130,7 @@ public final class MemoryOptions {
   }
 
   public MemoryOptions setMinDwell(Duration minDwell) {
-    this.minDwell = within("minDwell", minDwell, MIN_MIN_DWELL, MAX_MIN_DWELL);
+    this.minDwell = Ranges.of("minDwell", minDwell, MIN_MIN_DWELL, MAX_MIN_DWELL);
     return this;
   }
 
@@ -138,7 +139,7 @@ public final class MemoryOptions {
   }
 
   public MemoryOptions setGcProbeInterval(Duration gcProbeInterval) {
-    this.gcProbeInterval = within("gcProbeInterval", gcProbeInterval, MIN_GC_PROBE_INTERVAL, MAX_GC_PROBE_INTERVAL);
+    this.gcProbeInterval = Ranges.of("gcProbeInterval", gcProbeInterval, MIN_GC_PROBE_INTERVAL, MAX_GC_PROBE_INTERVAL);
     return this;
   }
 
@@ -148,7 +149,7 @@ public final class MemoryOptions {
   }
 
   public MemoryOptions setInflightBodyBytes(long inflightBodyBytes) {
-    this.inflightBodyBytes = range("inflightBodyBytes", inflightBodyBytes, MIN_INFLIGHT_BODY_BYTES,
+    this.inflightBodyBytes = Ranges.of("inflightBodyBytes", inflightBodyBytes, MIN_INFLIGHT_BODY_BYTES,
         MAX_INFLIGHT_BODY_BYTES);
     return this;
   }
@@ -164,7 +165,7 @@ public final class MemoryOptions {
   }
 
   public MemoryOptions setBudget(long budget) {
-    this.budget = range("budget", budget, MIN_BUDGET, MAX_BUDGET);
+    this.budget = Ranges.of("budget", budget, MIN_BUDGET, MAX_BUDGET);
     return this;
   }
 
@@ -180,7 +181,7 @@ public final class MemoryOptions {
 
   /** Used only while the budget is 0. */
   public MemoryOptions setBudgetHeapShare(double budgetHeapShare) {
-    this.budgetHeapShare = range("budgetHeapShare", budgetHeapShare, MIN_BUDGET_HEAP_SHARE, MAX_BUDGET_HEAP_SHARE);
+    this.budgetHeapShare = Ranges.of("budgetHeapShare", budgetHeapShare, MIN_BUDGET_HEAP_SHARE, MAX_BUDGET_HEAP_SHARE);
     return this;
   }
 
@@ -199,7 +200,7 @@ public final class MemoryOptions {
 
   /** Path prefixes never shed, at most {@link #MAX_CRITICAL_ROUTES}. */
   public MemoryOptions setCriticalRoutes(List<String> criticalRoutes) {
-    range("criticalRoutes.size", criticalRoutes == null ? -1 : criticalRoutes.size(), 0, MAX_CRITICAL_ROUTES);
+    Ranges.of("criticalRoutes.size", criticalRoutes == null ? -1 : criticalRoutes.size(), 0, MAX_CRITICAL_ROUTES);
     this.criticalRoutes = List.copyOf(criticalRoutes);
     return this;
   }
@@ -279,26 +280,8 @@ public final class MemoryOptions {
         .put("rss", rss.toJson());
   }
 
-  private static double range(String field, double value, double min, double max) {
-    if (!(value >= min && value <= max)) {
-      throw new IllegalArgumentException(field + " = " + value + ": expected " + min + " to " + max);
-    }
-    return value;
-  }
 
-  private static long range(String field, long value, long min, long max) {
-    if (value < min || value > max) {
-      throw new IllegalArgumentException(field + " = " + value + ": expected " + min + " to " + max);
-    }
-    return value;
-  }
 
-  private static Duration within(String field, Duration value, Duration min, Duration max) {
-    if (value == null || value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-      throw new IllegalArgumentException(field + " = " + value + ": expected " + min + " to " + max);
-    }
-    return value;
-  }
 
   private static <T> T present(String field, T value) {
     if (value == null) {

@@ -1,5 +1,6 @@
 package dev.bulwark.routes;
 
+import dev.bulwark.spi.Ranges;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -46,7 +47,7 @@ public final class LabOptions {
   }
 
   public LabOptions setMaxKb(int maxKb) {
-    check(maxKb >= MIN_MAX_KB && maxKb <= MAX_MAX_KB, "maxKb", maxKb, MIN_MAX_KB + " to " + MAX_MAX_KB);
+    Ranges.check(maxKb >= MIN_MAX_KB && maxKb <= MAX_MAX_KB, "maxKb", maxKb, MIN_MAX_KB + " to " + MAX_MAX_KB);
     this.maxKb = maxKb;
     return this;
   }
@@ -56,7 +57,7 @@ public final class LabOptions {
   }
 
   public LabOptions setMaxLeakBytes(long maxLeakBytes) {
-    check(maxLeakBytes >= MIN_MAX_LEAK_BYTES && maxLeakBytes <= MAX_MAX_LEAK_BYTES, "maxLeakBytes", maxLeakBytes,
+    Ranges.check(maxLeakBytes >= MIN_MAX_LEAK_BYTES && maxLeakBytes <= MAX_MAX_LEAK_BYTES, "maxLeakBytes", maxLeakBytes,
         MIN_MAX_LEAK_BYTES + " to " + MAX_MAX_LEAK_BYTES);
     this.maxLeakBytes = maxLeakBytes;
     return this;
@@ -65,11 +66,5 @@ public final class LabOptions {
   /** These options under the keys of the {@code lab} config section. */
   public JsonObject toJson() {
     return new JsonObject().put("enabled", enabled).put("maxKb", maxKb).put("maxLeakBytes", maxLeakBytes);
-  }
-
-  private static void check(boolean valid, String field, Object value, String allowed) {
-    if (!valid) {
-      throw new IllegalArgumentException(field + " = " + value + ": expected " + allowed);
-    }
   }
 }

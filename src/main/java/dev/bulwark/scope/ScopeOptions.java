@@ -1,5 +1,6 @@
 package dev.bulwark.scope;
 
+import dev.bulwark.spi.Ranges;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 
@@ -98,7 +99,7 @@ public final class ScopeOptions {
   }
 
   public ScopeOptions setMaxVerticleResources(int maxVerticleResources) {
-    this.maxVerticleResources = range("maxVerticleResources", maxVerticleResources, MIN_MAX_VERTICLE_RESOURCES,
+    this.maxVerticleResources = Ranges.of("maxVerticleResources", maxVerticleResources, MIN_MAX_VERTICLE_RESOURCES,
         MAX_MAX_VERTICLE_RESOURCES);
     return this;
   }
@@ -125,7 +126,7 @@ public final class ScopeOptions {
   }
 
   public ScopeOptions setSampleInterval(int sampleInterval) {
-    this.sampleInterval = range("sampleInterval", sampleInterval, MIN_SAMPLE_INTERVAL, MAX_SAMPLE_INTERVAL);
+    this.sampleInterval = Ranges.of("sampleInterval", sampleInterval, MIN_SAMPLE_INTERVAL, MAX_SAMPLE_INTERVAL);
     return this;
   }
 
@@ -134,7 +135,7 @@ public final class ScopeOptions {
   }
 
   public ScopeOptions setMaxSites(int maxSites) {
-    this.maxSites = range("maxSites", maxSites, MIN_MAX_SITES, MAX_MAX_SITES);
+    this.maxSites = Ranges.of("maxSites", maxSites, MIN_MAX_SITES, MAX_MAX_SITES);
     return this;
   }
 
@@ -152,13 +153,6 @@ public final class ScopeOptions {
   }
 
   private static int requestLimit(String field, int value) {
-    return range(field, value, MIN_REQUEST_LIMIT, MAX_REQUEST_LIMIT);
-  }
-
-  private static int range(String field, int value, int min, int max) {
-    if (value < min || value > max) {
-      throw new IllegalArgumentException(field + " = " + value + ": expected " + min + " to " + max);
-    }
-    return value;
+    return Ranges.of(field, value, MIN_REQUEST_LIMIT, MAX_REQUEST_LIMIT);
   }
 }

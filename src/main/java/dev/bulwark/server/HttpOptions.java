@@ -1,6 +1,7 @@
 package dev.bulwark.server;
 
 import dev.bulwark.scope.RequestScopeHandler;
+import dev.bulwark.spi.Ranges;
 import dev.bulwark.stream.BodyLimitHandler;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -87,7 +88,7 @@ public final class HttpOptions {
   }
 
   public HttpOptions setHost(String host) {
-    check(host != null, "host", host, "a host name or address");
+    Ranges.check(host != null, "host", host, "a host name or address");
     this.host = host;
     return this;
   }
@@ -98,7 +99,7 @@ public final class HttpOptions {
 
   /** 0 picks a free port. */
   public HttpOptions setPort(int port) {
-    check(port >= MIN_PORT && port <= MAX_PORT, "port", port, MIN_PORT + " to " + MAX_PORT);
+    Ranges.check(port >= MIN_PORT && port <= MAX_PORT, "port", port, MIN_PORT + " to " + MAX_PORT);
     this.port = port;
     return this;
   }
@@ -109,7 +110,7 @@ public final class HttpOptions {
   }
 
   public HttpOptions setInstances(int instances) {
-    check(instances >= MIN_INSTANCES && instances <= MAX_INSTANCES, "instances", instances,
+    Ranges.check(instances >= MIN_INSTANCES && instances <= MAX_INSTANCES, "instances", instances,
         MIN_INSTANCES + " to " + MAX_INSTANCES);
     this.instances = instances;
     return this;
@@ -125,7 +126,7 @@ public final class HttpOptions {
   }
 
   public HttpOptions setMaxInFlight(int maxInFlight) {
-    check(maxInFlight >= MIN_MAX_IN_FLIGHT && maxInFlight <= MAX_MAX_IN_FLIGHT, "maxInFlight", maxInFlight,
+    Ranges.check(maxInFlight >= MIN_MAX_IN_FLIGHT && maxInFlight <= MAX_MAX_IN_FLIGHT, "maxInFlight", maxInFlight,
         MIN_MAX_IN_FLIGHT + " to " + MAX_MAX_IN_FLIGHT);
     this.maxInFlight = maxInFlight;
     return this;
@@ -136,7 +137,7 @@ public final class HttpOptions {
   }
 
   public HttpOptions setMaxBodySize(long maxBodySize) {
-    check(maxBodySize >= MIN_MAX_BODY_SIZE && maxBodySize <= MAX_MAX_BODY_SIZE, "maxBodySize", maxBodySize,
+    Ranges.check(maxBodySize >= MIN_MAX_BODY_SIZE && maxBodySize <= MAX_MAX_BODY_SIZE, "maxBodySize", maxBodySize,
         MIN_MAX_BODY_SIZE + " to " + MAX_MAX_BODY_SIZE);
     this.maxBodySize = maxBodySize;
     return this;
@@ -147,7 +148,7 @@ public final class HttpOptions {
   }
 
   public HttpOptions setMaxHeaderSize(int maxHeaderSize) {
-    check(maxHeaderSize >= MIN_MAX_HEADER_SIZE && maxHeaderSize <= MAX_MAX_HEADER_SIZE, "maxHeaderSize",
+    Ranges.check(maxHeaderSize >= MIN_MAX_HEADER_SIZE && maxHeaderSize <= MAX_MAX_HEADER_SIZE, "maxHeaderSize",
         maxHeaderSize, MIN_MAX_HEADER_SIZE + " to " + MAX_MAX_HEADER_SIZE);
     this.maxHeaderSize = maxHeaderSize;
     return this;
@@ -158,7 +159,7 @@ public final class HttpOptions {
   }
 
   public HttpOptions setMaxInitialLineLength(int maxInitialLineLength) {
-    check(maxInitialLineLength >= MIN_MAX_INITIAL_LINE && maxInitialLineLength <= MAX_MAX_INITIAL_LINE,
+    Ranges.check(maxInitialLineLength >= MIN_MAX_INITIAL_LINE && maxInitialLineLength <= MAX_MAX_INITIAL_LINE,
         "maxInitialLineLength", maxInitialLineLength, MIN_MAX_INITIAL_LINE + " to " + MAX_MAX_INITIAL_LINE);
     this.maxInitialLineLength = maxInitialLineLength;
     return this;
@@ -170,7 +171,7 @@ public final class HttpOptions {
 
   /** 0s never closes an idle connection. */
   public HttpOptions setIdleTimeout(Duration idleTimeout) {
-    this.idleTimeout = within("idleTimeout", idleTimeout, MIN_IDLE_TIMEOUT, MAX_IDLE_TIMEOUT);
+    this.idleTimeout = Ranges.of("idleTimeout", idleTimeout, MIN_IDLE_TIMEOUT, MAX_IDLE_TIMEOUT);
     return this;
   }
 
@@ -179,7 +180,7 @@ public final class HttpOptions {
   }
 
   public HttpOptions setRetryAfter(Duration retryAfter) {
-    this.retryAfter = within("retryAfter", retryAfter, MIN_RETRY_AFTER, MAX_RETRY_AFTER);
+    this.retryAfter = Ranges.of("retryAfter", retryAfter, MIN_RETRY_AFTER, MAX_RETRY_AFTER);
     return this;
   }
 
@@ -188,7 +189,7 @@ public final class HttpOptions {
   }
 
   public HttpOptions setShutdownGrace(Duration shutdownGrace) {
-    this.shutdownGrace = within("shutdownGrace", shutdownGrace, MIN_SHUTDOWN_GRACE, MAX_SHUTDOWN_GRACE);
+    this.shutdownGrace = Ranges.of("shutdownGrace", shutdownGrace, MIN_SHUTDOWN_GRACE, MAX_SHUTDOWN_GRACE);
     return this;
   }
 
@@ -197,7 +198,7 @@ public final class HttpOptions {
   }
 
   public HttpOptions setRequestTimeout(Duration requestTimeout) {
-    this.requestTimeout = within("requestTimeout", requestTimeout, MIN_REQUEST_TIMEOUT, MAX_REQUEST_TIMEOUT);
+    this.requestTimeout = Ranges.of("requestTimeout", requestTimeout, MIN_REQUEST_TIMEOUT, MAX_REQUEST_TIMEOUT);
     return this;
   }
 
@@ -206,7 +207,7 @@ public final class HttpOptions {
   }
 
   public HttpOptions setMaxConnections(int maxConnections) {
-    check(maxConnections >= MIN_MAX_CONNECTIONS && maxConnections <= MAX_MAX_CONNECTIONS, "maxConnections",
+    Ranges.check(maxConnections >= MIN_MAX_CONNECTIONS && maxConnections <= MAX_MAX_CONNECTIONS, "maxConnections",
         maxConnections, MIN_MAX_CONNECTIONS + " to " + MAX_MAX_CONNECTIONS);
     this.maxConnections = maxConnections;
     return this;
@@ -227,16 +228,5 @@ public final class HttpOptions {
         .put("shutdownGrace", shutdownGrace.toMillis() + "ms")
         .put("requestTimeout", requestTimeout.toMillis() + "ms")
         .put("maxConnections", maxConnections);
-  }
-
-  private static void check(boolean valid, String field, Object value, String allowed) {
-    if (!valid) {
-      throw new IllegalArgumentException(field + " = " + value + ": expected " + allowed);
-    }
-  }
-
-  private static Duration within(String field, Duration value, Duration min, Duration max) {
-    check(value != null && value.compareTo(min) >= 0 && value.compareTo(max) <= 0, field, value, min + " to " + max);
-    return value;
   }
 }

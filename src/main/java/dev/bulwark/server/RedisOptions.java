@@ -1,5 +1,6 @@
 package dev.bulwark.server;
 
+import dev.bulwark.spi.Ranges;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -62,7 +63,7 @@ public final class RedisOptions {
   }
 
   public RedisOptions setMaxPoolSize(int maxPoolSize) {
-    check(maxPoolSize >= MIN_MAX_POOL_SIZE && maxPoolSize <= MAX_MAX_POOL_SIZE, "maxPoolSize", maxPoolSize,
+    Ranges.check(maxPoolSize >= MIN_MAX_POOL_SIZE && maxPoolSize <= MAX_MAX_POOL_SIZE, "maxPoolSize", maxPoolSize,
         MIN_MAX_POOL_SIZE + " to " + MAX_MAX_POOL_SIZE);
     this.maxPoolSize = maxPoolSize;
     return this;
@@ -73,7 +74,7 @@ public final class RedisOptions {
   }
 
   public RedisOptions setMaxPoolWaiting(int maxPoolWaiting) {
-    check(maxPoolWaiting >= MIN_MAX_POOL_WAITING && maxPoolWaiting <= MAX_MAX_POOL_WAITING, "maxPoolWaiting",
+    Ranges.check(maxPoolWaiting >= MIN_MAX_POOL_WAITING && maxPoolWaiting <= MAX_MAX_POOL_WAITING, "maxPoolWaiting",
         maxPoolWaiting, MIN_MAX_POOL_WAITING + " to " + MAX_MAX_POOL_WAITING);
     this.maxPoolWaiting = maxPoolWaiting;
     return this;
@@ -93,7 +94,7 @@ public final class RedisOptions {
   }
 
   public RedisOptions setKeyPrefix(String keyPrefix) {
-    check(keyPrefix != null, "keyPrefix", null, "a string");
+    Ranges.check(keyPrefix != null, "keyPrefix", null, "a string");
     this.keyPrefix = keyPrefix;
     return this;
   }
@@ -106,11 +107,5 @@ public final class RedisOptions {
         .put("maxPoolWaiting", maxPoolWaiting)
         .put("required", required)
         .put("keyPrefix", keyPrefix);
-  }
-
-  private static void check(boolean valid, String field, Object value, String allowed) {
-    if (!valid) {
-      throw new IllegalArgumentException(field + " = " + value + ": expected " + allowed);
-    }
   }
 }

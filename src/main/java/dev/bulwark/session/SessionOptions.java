@@ -1,5 +1,6 @@
 package dev.bulwark.session;
 
+import dev.bulwark.spi.Ranges;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
@@ -62,7 +63,7 @@ public final class SessionOptions {
   }
 
   public SessionOptions setMaxSessions(int maxSessions) {
-    this.maxSessions = (int) range("maxSessions", maxSessions, MIN_MAX_SESSIONS, MAX_MAX_SESSIONS);
+    this.maxSessions = (int) Ranges.of("maxSessions", maxSessions, MIN_MAX_SESSIONS, MAX_MAX_SESSIONS);
     return this;
   }
 
@@ -121,7 +122,7 @@ public final class SessionOptions {
   }
 
   public SessionOptions setMaxValueSize(long maxValueSize) {
-    this.maxValueSize = range("maxValueSize", maxValueSize, MIN_MAX_VALUE_SIZE, MAX_MAX_VALUE_SIZE);
+    this.maxValueSize = Ranges.of("maxValueSize", maxValueSize, MIN_MAX_VALUE_SIZE, MAX_MAX_VALUE_SIZE);
     return this;
   }
 
@@ -130,7 +131,7 @@ public final class SessionOptions {
   }
 
   public SessionOptions setMaxKeys(int maxKeys) {
-    this.maxKeys = (int) range("maxKeys", maxKeys, MIN_MAX_KEYS, MAX_MAX_KEYS);
+    this.maxKeys = (int) Ranges.of("maxKeys", maxKeys, MIN_MAX_KEYS, MAX_MAX_KEYS);
     return this;
   }
 
@@ -139,7 +140,7 @@ public final class SessionOptions {
   }
 
   public SessionOptions setMaxBytes(long maxBytes) {
-    this.maxBytes = range("maxBytes", maxBytes, MIN_MAX_BYTES, MAX_MAX_BYTES);
+    this.maxBytes = Ranges.of("maxBytes", maxBytes, MIN_MAX_BYTES, MAX_MAX_BYTES);
     return this;
   }
 
@@ -154,12 +155,5 @@ public final class SessionOptions {
         .put("maxValueSize", maxValueSize)
         .put("maxKeys", maxKeys)
         .put("maxBytes", maxBytes);
-  }
-
-  private static long range(String field, long value, long min, long max) {
-    if (value < min || value > max) {
-      throw new IllegalArgumentException(field + " = " + value + ": expected " + min + " to " + max);
-    }
-    return value;
   }
 }

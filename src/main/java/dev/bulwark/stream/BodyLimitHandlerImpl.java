@@ -3,6 +3,7 @@ package dev.bulwark.stream;
 import dev.bulwark.spi.ApiError;
 import dev.bulwark.spi.PathPrefixes;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 
 final class BodyLimitHandlerImpl implements BodyLimitHandler {
@@ -52,6 +53,12 @@ final class BodyLimitHandlerImpl implements BodyLimitHandler {
   @Override
   public void exit(RoutingContext ctx, long startNanos, boolean sent) {
     // nothing is held per request: bodies are reserved by the routes that read them
+  }
+
+  /** The request's declared Content-Length, or -1 when it has none or it is not a plain decimal number. */
+  static long declaredLength(HttpServerRequest request) {
+    String header = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    return header == null ? -1 : parseLength(header);
   }
 
   /** The length, or -1 when the header is not a plain non-negative decimal number. */

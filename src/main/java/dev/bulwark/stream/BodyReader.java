@@ -6,7 +6,6 @@ import dev.bulwark.spi.Bodies;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -42,7 +41,7 @@ public final class BodyReader implements Bodies {
   @Override
   public Future<Buffer> read(RoutingContext ctx, long maxBytes, ApiError tooLargeError) {
     HttpServerRequest request = ctx.request();
-    long declared = declaredLength(request);
+    long declared = BodyLimitHandlerImpl.declaredLength(request);
     if (declared > maxBytes) {
       return Future.failedFuture(tooLargeError);
     }
@@ -61,10 +60,6 @@ public final class BodyReader implements Bodies {
     return reading.promise.future();
   }
 
-  private static long declaredLength(HttpServerRequest request) {
-    String header = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-    return header == null ? -1 : BodyLimitHandlerImpl.parseLength(header);
-  }
 
   /** One body being read: its buffer, its reservation and its outcome. */
   private final class Reading {

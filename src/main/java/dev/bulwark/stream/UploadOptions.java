@@ -1,5 +1,6 @@
 package dev.bulwark.stream;
 
+import dev.bulwark.spi.Ranges;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -57,7 +58,7 @@ public final class UploadOptions {
   }
 
   public UploadOptions setMaxFileSize(long maxFileSize) {
-    this.maxFileSize = range("maxFileSize", maxFileSize, MIN_SIZE_LIMIT, MAX_SIZE_LIMIT);
+    this.maxFileSize = Ranges.of("maxFileSize", maxFileSize, MIN_SIZE_LIMIT, MAX_SIZE_LIMIT);
     return this;
   }
 
@@ -66,7 +67,7 @@ public final class UploadOptions {
   }
 
   public UploadOptions setMaxRequestSize(long maxRequestSize) {
-    this.maxRequestSize = range("maxRequestSize", maxRequestSize, MIN_SIZE_LIMIT, MAX_SIZE_LIMIT);
+    this.maxRequestSize = Ranges.of("maxRequestSize", maxRequestSize, MIN_SIZE_LIMIT, MAX_SIZE_LIMIT);
     return this;
   }
 
@@ -75,7 +76,7 @@ public final class UploadOptions {
   }
 
   public UploadOptions setMaxFiles(int maxFiles) {
-    this.maxFiles = (int) range("maxFiles", maxFiles, MIN_MAX_FILES, MAX_MAX_FILES);
+    this.maxFiles = (int) Ranges.of("maxFiles", maxFiles, MIN_MAX_FILES, MAX_MAX_FILES);
     return this;
   }
 
@@ -84,7 +85,7 @@ public final class UploadOptions {
   }
 
   public UploadOptions setMinFreeDisk(long minFreeDisk) {
-    this.minFreeDisk = range("minFreeDisk", minFreeDisk, MIN_MIN_FREE_DISK, MAX_MIN_FREE_DISK);
+    this.minFreeDisk = Ranges.of("minFreeDisk", minFreeDisk, MIN_MIN_FREE_DISK, MAX_MIN_FREE_DISK);
     return this;
   }
 
@@ -96,12 +97,5 @@ public final class UploadOptions {
         .put("maxRequestSize", maxRequestSize)
         .put("maxFiles", maxFiles)
         .put("minFreeDisk", minFreeDisk);
-  }
-
-  private static long range(String field, long value, long min, long max) {
-    if (value < min || value > max) {
-      throw new IllegalArgumentException(field + " = " + value + ": expected " + min + " to " + max);
-    }
-    return value;
   }
 }

@@ -78,7 +78,7 @@ public final class UploadReceiver {
         parts.forEach(p -> ctx.vertx().fileSystem().delete(p.path.toString()).onFailure(e -> { }));
       }
     });
-    long declared = declaredLength(request);
+    long declared = Math.max(0, BodyLimitHandlerImpl.declaredLength(request)); // none: 0
     ctx.vertx().executeBlocking(() -> {
       Files.createDirectories(dir);
       return Files.getFileStore(dir).getUsableSpace();
@@ -179,14 +179,6 @@ public final class UploadReceiver {
     done.tryFail(error);
   }
 
-  private static long declaredLength(HttpServerRequest request) {
-    String declared = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-    try {
-      return declared == null ? 0 : Long.parseLong(declared);
-    } catch (NumberFormatException e) {
-      return 0;
-    }
-  }
 
   /**
    * The client's name as metadata: its last path segment, without control or format (bidirectional override)
