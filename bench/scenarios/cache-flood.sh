@@ -7,7 +7,7 @@ run_scenario() {
   local flags="-Xms256m -Xmx256m -XX:+UseG1GC"
   mkdir -p "$WORK/classes"
   javac -nowarn -cp "$JAR" -d "$WORK/classes" "$BENCH_DIR/load/CacheFloodClient.java"
-  echo '{"caches": {"flood": {"maxWeight": "32MiB", "maxEntries": 10000000, "expireAfterWrite": "0s"}}}' \
+  echo '{"cache": {"publicStats": true}, "caches": {"flood": {"maxWeight": "32MiB", "maxEntries": 10000000, "expireAfterWrite": "0s"}}}' \
     > "$WORK/cache-flood.json"
   JVM_FLAGS="$flags" SERVER_ARGS="--config $WORK/cache-flood.json" \
     start_admin_bulwark $port 19097 "$WORK/cache-bulwark.log"

@@ -80,10 +80,13 @@ public final class CacheOptions {
 
   }
 
+  /** Off: hit counts and sizes tell a stranger what others look up. */
+  public static final boolean DEFAULT_PUBLIC_STATS = false;
   private int maxKeyLength = DEFAULT_MAX_KEY_LENGTH;
   private long maxValueSize = DEFAULT_MAX_VALUE_SIZE;
   private double elevatedFraction = DEFAULT_ELEVATED_FRACTION;
   private List<String> inlineTypes = DEFAULT_INLINE_TYPES;
+  private boolean publicStats = DEFAULT_PUBLIC_STATS;
   private Map<String, Named> caches = Map.of(DEFAULT_CACHE, new Named(DEFAULT_CACHE));
 
   /** The defaults. */
@@ -96,6 +99,7 @@ public final class CacheOptions {
     maxValueSize = other.maxValueSize;
     elevatedFraction = other.elevatedFraction;
     inlineTypes = other.inlineTypes;
+    publicStats = other.publicStats;
     caches = other.caches;
   }
 
@@ -104,6 +108,16 @@ public final class CacheOptions {
   }
 
   /** Media types a cached value is served as; anything else goes out as an attachment of octets. */
+  /** Whether {@code GET /cache/{name}} answers on the main port; the statistics are on the admin port either way. */
+  public boolean publicStats() {
+    return publicStats;
+  }
+
+  public CacheOptions setPublicStats(boolean publicStats) {
+    this.publicStats = publicStats;
+    return this;
+  }
+
   public List<String> inlineTypes() {
     return inlineTypes;
   }
@@ -182,6 +196,7 @@ public final class CacheOptions {
         .put("maxValueSize", maxValueSize)
         .put("elevatedFraction", elevatedFraction)
         .put("inlineTypes", new io.vertx.core.json.JsonArray(inlineTypes))
+        .put("publicStats", publicStats)
         .put("caches", named);
   }
 }

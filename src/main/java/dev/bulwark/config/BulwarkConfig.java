@@ -47,6 +47,7 @@ public final class BulwarkConfig {
   private final List<Key> keys;
   private final Map<String, Object> typed;
   private String overcommitted;
+  private int maxConnections;
 
   private BulwarkConfig(Section root, List<Key> keys, Map<String, Object> typed, ModuleSource moduleSource)
       throws ConfigException {
@@ -117,6 +118,29 @@ public final class BulwarkConfig {
       throw new ConfigException(problem);
     }
     overcommitted = problem;
+  }
+
+  /**
+   * {@code http.maxConnections} must fit in the process's open-file limit, as read now: a configured bound that cannot
+   * is refused here, so the server never learns of it from "Too many open files" under load.
+   */
+  void checkFileLimit() throws ConfigException {
+    try {
+      maxConnections = http.resolvedMaxConnections(openFileLimit());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("http." + e.getMessage());
+    }
+  }
+
+  /** The open-file limit of this process, or -1 where the JVM cannot tell. */
+  public static long openFileLimit() {
+    return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.UnixOperatingSystemMXBean unix ? unix.getMaxFileDescriptorCount() : -1;
+  }
+
+  /** The main port's connection bound in force: {@code http.maxConnections}, resolved against the open-file limit. */
+  public int maxConnections() {
+    return maxConnections;
   }
 
   /** Why the memory budgets do not fit, when {@code memory.overcommit} let them start anyway; else null. */

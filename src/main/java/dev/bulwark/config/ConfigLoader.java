@@ -50,6 +50,7 @@ final class ConfigLoader {
   static BulwarkConfig load(JsonObject merged, Sources sources, ModuleSource modules) throws ConfigException {
     BulwarkConfig config = BulwarkConfig.build(merged, sources, modules);
     config.checkBudgets();
+    config.checkFileLimit();
     rejectUnknown(merged, "", config.keys(), sources);
     return config;
   }

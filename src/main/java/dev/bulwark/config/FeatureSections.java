@@ -61,6 +61,9 @@ final class FeatureSections {
         + "is served as; any other stored type is sent as `application/octet-stream` with `Content-Disposition: "
         + "attachment` (so stored HTML or SVG never runs in a browser). Empty: the built-in list (text/plain, "
         + "application/json, application/octet-stream, image/png, image/jpeg, image/gif, image/webp).");
+    options.setPublicStats(cache.bool("publicStats", CacheOptions.DEFAULT_PUBLIC_STATS, "Answers `GET /cache/{name}` "
+        + "(hits, misses, sizes) on the main port; off, it is 404 there and the figures are only in the admin "
+        + "port's `/admin/status` `caches`."));
     if (!inline.isEmpty()) {
       try {
         options.setInlineTypes(inline);

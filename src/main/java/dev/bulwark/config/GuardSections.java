@@ -79,6 +79,9 @@ final class GuardSections {
             "At ELEVATED, answer with `Connection: close` so clients reconnect and load spreads."))
         .setShedWhenCritical(s.bool("shedWhenCritical", MemoryOptions.DEFAULT_SHED_WHEN_CRITICAL,
             "At CRITICAL, answer non-critical routes 503 `overloaded` before reading their bodies."))
+        .setRefuseConnectionsWhenCritical(s.bool("refuseConnectionsWhenCritical",
+            MemoryOptions.DEFAULT_REFUSE_CONNECTIONS_WHEN_CRITICAL, "At CRITICAL, close new connections on the main "
+                + "port as they are accepted, before parsing anything (counted); open ones are still served."))
         .setInjectFile(s.string("injectFile", MemoryOptions.DEFAULT_INJECT_FILE,
             "For tests and drills: while this file exists, the number 0..1 in it replaces every measured signal."))
         .setHeap(thresholds(s.section("heap"), MemoryOptions.DEFAULT_HEAP,

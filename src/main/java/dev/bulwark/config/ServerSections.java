@@ -49,7 +49,17 @@ final class ServerSections {
         .setMaxConnections(s.integer("maxConnections", HttpOptions.DEFAULT_MAX_CONNECTIONS,
             HttpOptions.MIN_MAX_CONNECTIONS, HttpOptions.MAX_MAX_CONNECTIONS, "Connections the main port keeps open "
                 + "at once (per process, all event loops); past it a new connection is closed at once and counted. "
-                + "Checked at start against the process's open-file limit (a WARN when it cannot fit)."));
+                + "0 means " + HttpOptions.AUTO_MAX_CONNECTIONS + ", or less when the open-file limit (`ulimit -n`) "
+                + "holds less besides " + HttpOptions.FILES_BESIDES_CONNECTIONS + " other files (a WARN); a value the "
+                + "limit cannot hold exits 2."))
+        .setHeaderTimeout(s.duration("headerTimeout", HttpOptions.DEFAULT_HEADER_TIMEOUT,
+            HttpOptions.MIN_HEADER_TIMEOUT, HttpOptions.MAX_HEADER_TIMEOUT, "A request head (request line and "
+                + "headers) must arrive whole within this time from its first byte, or from the connection's start; "
+                + "otherwise the connection is closed and counted, whatever `idleTimeout` says (HTTP/1.x)."))
+        .setCleartextHttp2(s.bool("cleartextHttp2", HttpOptions.DEFAULT_CLEARTEXT_HTTP2, "Serves HTTP/2 without TLS "
+            + "(h2c: prior knowledge and `Upgrade: h2c`). Off by default: while it is on, Vert.x makes a connection "
+            + "known only when its first request head is complete, so a slow first head escapes `maxConnections` and "
+            + "`headerTimeout` until then (`idleTimeout` still closes a silent one)."));
   }
 
   static AdminOptions admin(Section s) throws ConfigException {

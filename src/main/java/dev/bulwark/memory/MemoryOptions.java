@@ -43,6 +43,8 @@ public final class MemoryOptions {
   public static final int MAX_CRITICAL_ROUTES = 64;
   public static final boolean DEFAULT_CLOSE_WHEN_ELEVATED = true;
   public static final boolean DEFAULT_SHED_WHEN_CRITICAL = true;
+  /** Off by default: refusing connections also cuts the way to critical routes for clients without one open. */
+  public static final boolean DEFAULT_REFUSE_CONNECTIONS_WHEN_CRITICAL = false;
   /** Empty: no drill file. */
   public static final String DEFAULT_INJECT_FILE = "";
   public static final Thresholds DEFAULT_HEAP = new Thresholds(0.70, 0.85);
@@ -79,6 +81,7 @@ public final class MemoryOptions {
   private List<String> criticalRoutes = List.of();
   private boolean closeConnectionsWhenElevated = DEFAULT_CLOSE_WHEN_ELEVATED;
   private boolean shedWhenCritical = DEFAULT_SHED_WHEN_CRITICAL;
+  private boolean refuseConnectionsWhenCritical = DEFAULT_REFUSE_CONNECTIONS_WHEN_CRITICAL;
   private String injectFile = DEFAULT_INJECT_FILE;
   private Thresholds heap = DEFAULT_HEAP;
   private Thresholds direct = DEFAULT_DIRECT;
@@ -101,6 +104,7 @@ public final class MemoryOptions {
     criticalRoutes = other.criticalRoutes;
     closeConnectionsWhenElevated = other.closeConnectionsWhenElevated;
     shedWhenCritical = other.shedWhenCritical;
+    refuseConnectionsWhenCritical = other.refuseConnectionsWhenCritical;
     injectFile = other.injectFile;
     heap = other.heap;
     direct = other.direct;
@@ -214,6 +218,15 @@ public final class MemoryOptions {
     return this;
   }
 
+  public boolean refuseConnectionsWhenCritical() {
+    return refuseConnectionsWhenCritical;
+  }
+
+  public MemoryOptions setRefuseConnectionsWhenCritical(boolean refuseConnectionsWhenCritical) {
+    this.refuseConnectionsWhenCritical = refuseConnectionsWhenCritical;
+    return this;
+  }
+
   public boolean shedWhenCritical() {
     return shedWhenCritical;
   }
@@ -274,6 +287,7 @@ public final class MemoryOptions {
         .put("criticalRoutes", new JsonArray(criticalRoutes))
         .put("closeConnectionsWhenElevated", closeConnectionsWhenElevated)
         .put("shedWhenCritical", shedWhenCritical)
+        .put("refuseConnectionsWhenCritical", refuseConnectionsWhenCritical)
         .put("injectFile", injectFile)
         .put("heap", heap.toJson())
         .put("direct", direct.toJson())

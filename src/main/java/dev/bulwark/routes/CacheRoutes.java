@@ -22,8 +22,6 @@ import java.util.Set;
 final class CacheRoutes implements RouteModule {
 
   private static final String OCTETS = "application/octet-stream";
-  private static final String NOSNIFF_HEADER = "X-Content-Type-Options";
-  private static final String NOSNIFF = "nosniff";
   private static final String ATTACHMENT = "attachment";
   private static final int MAX_CONTENT_TYPE = 256;
   private static final ApiError NOT_FOUND = new ApiError(404, "not_found", "No entry under this key.");
@@ -61,7 +59,9 @@ final class CacheRoutes implements RouteModule {
     router.delete("/cache/:name/:key").handler(ctx -> cacheOf(ctx).invalidate(keyOf(ctx))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(e -> ApiError.fail(ctx, e)));
-    router.get("/cache/:name").handler(ctx -> ctx.json(cacheOf(ctx).stats()));
+    if (caches.options().publicStats()) {
+      router.get("/cache/:name").handler(ctx -> ctx.json(cacheOf(ctx).stats()));
+    }
   }
 
   private void put(RoutingContext ctx, Context context) {
@@ -81,10 +81,11 @@ final class CacheRoutes implements RouteModule {
 
   /**
    * The value with its stored type when that type is on {@code cache.inlineTypes}; otherwise as an attachment of
-   * octets, so a stored page or script is never rendered by a browser on this origin. Never sniffed either way.
+   * octets, so a stored page or script is never rendered by a browser on this origin. Never sniffed either way: the
+   * server puts {@code X-Content-Type-Options: nosniff} on every response of the main port.
    */
   private void serve(RoutingContext ctx, CachedValue value) {
-    HttpServerResponse response = ctx.response().putHeader(NOSNIFF_HEADER, NOSNIFF);
+    HttpServerResponse response = ctx.response();
     String type = value.contentType();
     int semicolon = type.indexOf(';');
     String media = (semicolon < 0 ? type : type.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);

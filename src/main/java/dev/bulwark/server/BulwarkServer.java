@@ -16,6 +16,7 @@ import dev.bulwark.memory.MemoryBudget;
 import dev.bulwark.stream.BodyReader;
 import dev.bulwark.memory.MemoryMeters;
 import dev.bulwark.memory.MemoryMonitor;
+import dev.bulwark.memory.PressureLevel;
 import dev.bulwark.metrics.Metrics;
 import dev.bulwark.metrics.RequestMetricsHandler.RequestMeters;
 import dev.bulwark.routes.BuiltInRoutes;
@@ -128,8 +129,7 @@ public final class BulwarkServer {
     Budget bodies = budget.reserving("bodies", "memory.inflightBodyBytes", config.memory().effectiveInflightBodyBytes(),
         () -> memory.recordShed(MemoryMonitor.ShedReason.INFLIGHT_BYTES));
     registerStatus(status, instances);
-    ConnectionLimit connections = new ConnectionLimit(config.http().maxConnections());
-    connections.checkFileLimit();
+    ConnectionGuard connections = connectionGuard(config);
     connections.bindTo(metrics.registry());
     status.section("http", () -> admissions.toJson().mergeIn(connections.toJson()));
     MountedModules mounted = new MountedModules();
@@ -167,6 +167,17 @@ public final class BulwarkServer {
           return vertx.deployVerticle(new AdminVerticle(config, parts, token.value(), port -> adminPort = port));
         })
         .map(this);
+  }
+
+  private ConnectionGuard connectionGuard(BulwarkConfig config) {
+    int max = config.maxConnections();
+    if (config.http().maxConnections() == 0 && max < HttpOptions.AUTO_MAX_CONNECTIONS) {
+      LOG.warn("http.maxConnections is {} (automatic): the open-file limit (ulimit -n) is {}; raise it to allow {}",
+          max, BulwarkConfig.openFileLimit(), HttpOptions.AUTO_MAX_CONNECTIONS);
+    }
+    boolean refuse = config.memory().refuseConnectionsWhenCritical();
+    return new ConnectionGuard(max, config.http().headerTimeout(),
+        () -> refuse && memory.level() == PressureLevel.CRITICAL);
   }
 
   /** The caches and the session store (one of each per server, in the memory budget), then the route groups. */

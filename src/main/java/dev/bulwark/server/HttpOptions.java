@@ -43,10 +43,23 @@ public final class HttpOptions {
   public static final Duration MIN_SHUTDOWN_GRACE = Duration.ZERO;
   public static final Duration MAX_SHUTDOWN_GRACE = Duration.ofMinutes(10);
   public static final Duration DEFAULT_REQUEST_TIMEOUT = RequestScopeHandler.DEFAULT_REQUEST_TIMEOUT;
-  /** Connections the main port keeps open at once, per process; past it a new one is closed at once. */
-  public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
-  public static final int MIN_MAX_CONNECTIONS = 1;
+  /** Connections the main port keeps open at once, per process; 0 means {@link #resolvedMaxConnections(long)}. */
+  public static final int DEFAULT_MAX_CONNECTIONS = 0;
+  public static final int MIN_MAX_CONNECTIONS = 0;
   public static final int MAX_MAX_CONNECTIONS = 1_000_000;
+  /** The bound {@code maxConnections} 0 gives when the open-file limit allows it. */
+  public static final int AUTO_MAX_CONNECTIONS = 10_000;
+  /** File descriptors the process needs besides client connections: jars, logs, the admin port, Redis, files. */
+  public static final int FILES_BESIDES_CONNECTIONS = 256;
+  /** How long a request head (request line and headers) may take to arrive whole. */
+  public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(5);
+  public static final Duration MIN_HEADER_TIMEOUT = Duration.ofMillis(100);
+  public static final Duration MAX_HEADER_TIMEOUT = Duration.ofMinutes(10);
+  /**
+   * Off by default: with cleartext HTTP/2 on, Vert.x makes an HTTP/1.x connection known only once its first request
+   * head has arrived, so until then it escapes {@code maxConnections} and {@code headerTimeout}.
+   */
+  public static final boolean DEFAULT_CLEARTEXT_HTTP2 = false;
   public static final Duration MIN_REQUEST_TIMEOUT = Duration.ofMillis(10);
   public static final Duration MAX_REQUEST_TIMEOUT = Duration.ofHours(1);
 
@@ -62,6 +75,8 @@ public final class HttpOptions {
   private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
   private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
   private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+  private Duration headerTimeout = DEFAULT_HEADER_TIMEOUT;
+  private boolean cleartextHttp2 = DEFAULT_CLEARTEXT_HTTP2;
 
   /** The defaults. */
   public HttpOptions() {
@@ -81,6 +96,8 @@ public final class HttpOptions {
     shutdownGrace = other.shutdownGrace;
     requestTimeout = other.requestTimeout;
     maxConnections = other.maxConnections;
+    headerTimeout = other.headerTimeout;
+    cleartextHttp2 = other.cleartextHttp2;
   }
 
   public String host() {
@@ -213,6 +230,47 @@ public final class HttpOptions {
     return this;
   }
 
+  /**
+   * The connection bound to enforce, given the process's open-file limit ({@code openFiles}, or a negative number
+   * when unknown): the configured one, or with 0 {@link #AUTO_MAX_CONNECTIONS} lowered to what the limit holds
+   * besides {@link #FILES_BESIDES_CONNECTIONS}. A configured bound the limit cannot hold is refused.
+   */
+  public int resolvedMaxConnections(long openFiles) {
+    long room = openFiles < 0 ? Long.MAX_VALUE : openFiles - FILES_BESIDES_CONNECTIONS;
+    if (maxConnections == 0) {
+      if (room < 1) {
+        throw new IllegalArgumentException("maxConnections = 0 (automatic): the open-file limit (ulimit -n) is "
+            + openFiles + ", which leaves no room for connections besides the " + FILES_BESIDES_CONNECTIONS
+            + " files the process needs; raise it");
+      }
+      return (int) Math.min(AUTO_MAX_CONNECTIONS, room);
+    }
+    if (maxConnections > room) {
+      throw new IllegalArgumentException("maxConnections = " + maxConnections + ": the open-file limit (ulimit -n) "
+          + "is " + openFiles + ", which holds at most " + Math.max(0, room) + " connections besides the "
+          + FILES_BESIDES_CONNECTIONS + " files the process needs; raise the limit or lower maxConnections");
+    }
+    return maxConnections;
+  }
+
+  public Duration headerTimeout() {
+    return headerTimeout;
+  }
+
+  public HttpOptions setHeaderTimeout(Duration headerTimeout) {
+    this.headerTimeout = Ranges.of("headerTimeout", headerTimeout, MIN_HEADER_TIMEOUT, MAX_HEADER_TIMEOUT);
+    return this;
+  }
+
+  public boolean cleartextHttp2() {
+    return cleartextHttp2;
+  }
+
+  public HttpOptions setCleartextHttp2(boolean cleartextHttp2) {
+    this.cleartextHttp2 = cleartextHttp2;
+    return this;
+  }
+
   /** These options under the keys of the {@code http} config section, in forms the config accepts. */
   public JsonObject toJson() {
     return new JsonObject()
@@ -227,6 +285,8 @@ public final class HttpOptions {
         .put("retryAfter", retryAfter.toMillis() + "ms")
         .put("shutdownGrace", shutdownGrace.toMillis() + "ms")
         .put("requestTimeout", requestTimeout.toMillis() + "ms")
-        .put("maxConnections", maxConnections);
+        .put("maxConnections", maxConnections)
+        .put("headerTimeout", headerTimeout.toMillis() + "ms")
+        .put("cleartextHttp2", cleartextHttp2);
   }
 }

@@ -52,6 +52,7 @@ final class HttpVerticle extends ServingVerticle {
         .setMaxHeaderSize(http.maxHeaderSize())
         .setMaxInitialLineLength(http.maxInitialLineLength())
         .setIdleTimeout((int) http.idleTimeout().toSeconds())
-        .setIdleTimeoutUnit(TimeUnit.SECONDS);
+        .setIdleTimeoutUnit(TimeUnit.SECONDS)
+        .setHttp2ClearTextEnabled(http.cleartextHttp2());
   }
 }

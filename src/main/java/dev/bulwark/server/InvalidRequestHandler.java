@@ -2,7 +2,9 @@ package dev.bulwark.server;
 
 import io.netty.handler.codec.TooLongFrameException;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 
 /**
  * Answers requests the HTTP decoder rejected (a request line or headers over their limits, malformed syntax) in the
@@ -18,9 +20,13 @@ final class InvalidRequestHandler implements Handler<HttpServerRequest> {
       String what = cause.getClass().getSimpleName();
       status = what.contains("Line") ? 414 : what.contains("Header") ? 431 : 400;
     }
+    HttpServerResponse response = request.response();
+    if (response.closed()) {
+      return; // the client left in the middle of a head (the decoder reports that too): no one to answer
+    }
     // The decoder has lost the request's framing: the connection cannot carry another one.
-    request.response().putHeader(io.vertx.core.http.HttpHeaders.CONNECTION, io.vertx.core.http.HttpHeaders.CLOSE);
-    ErrorHandlerImpl.write(request.response(), status, StatusCodes.code(status), StatusCodes.message(status), null, null);
-    request.response().endHandler(v -> request.connection().close());
+    response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+    response.endHandler(v -> request.connection().close());
+    ErrorHandlerImpl.write(response, status, StatusCodes.code(status), StatusCodes.message(status), null, null);
   }
 }

@@ -61,6 +61,7 @@ final class RouterAssembly {
       guards.handler(LoggerHandler.create()); // a vertx-web platform handler: it must come first on its route
     }
     List<RequestScopeHandler.Guard> entering = new ArrayList<>();
+    entering.add(new NoSniffGuard());
     if (parts.metrics().enabled()) {
       entering.add(RequestMetricsHandler.create(parts.requestMeters()));
     }

@@ -21,7 +21,7 @@ class CacheRoutesTest {
   @BeforeAll
   static void start() throws Exception {
     server = TestServer.start(new JsonObject()
-        .put("cache", new JsonObject().put("maxValueSize", "1KiB").put("maxKeyLength", 16))
+        .put("cache", new JsonObject().put("maxValueSize", "1KiB").put("maxKeyLength", 16).put("publicStats", true))
         .put("caches", new JsonObject().put("users", new JsonObject().put("maxWeight", "64KiB"))));
   }
 

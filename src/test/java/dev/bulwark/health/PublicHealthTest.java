@@ -27,4 +27,16 @@ class PublicHealthTest {
       assertThat(server.admin("/admin/health", null).statusCode()).isEqualTo(401);
     }
   }
+
+  @Test
+  void cacheStatisticsAreOnlyOnTheAdminPortUnlessMadePublic() throws Exception {
+    try (TestServer server = TestServer.start()) {
+      assertThat(server.get("/cache/default").statusCode()).isEqualTo(404);
+      assertThat(server.status().getJsonArray("caches").getJsonObject(0).getString("name")).isEqualTo("default");
+    }
+    try (TestServer server = TestServer.start(new JsonObject()
+        .put("cache", new JsonObject().put("publicStats", true)))) {
+      assertThat(new JsonObject(server.get("/cache/default").body()).getString("name")).isEqualTo("default");
+    }
+  }
 }

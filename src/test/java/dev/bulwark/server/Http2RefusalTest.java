@@ -31,7 +31,8 @@ class Http2RefusalTest {
   static void start() throws Exception {
     inject = Files.createTempDirectory("bulwark-h2").resolve("pressure");
     server = TestServer.start(new JsonObject().put("memory", new JsonObject().put("injectFile", inject.toString())
-        .put("sampleInterval", "20ms").put("minDwell", "0s").put("gcProbeInterval", "0s")));
+        .put("sampleInterval", "20ms").put("minDwell", "0s").put("gcProbeInterval", "0s"))
+        .put("http", new JsonObject().put("cleartextHttp2", true)));
     vertx = Vertx.vertx();
     h2 = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
         .setHttp2ClearTextUpgrade(false).setDefaultHost("127.0.0.1").setDefaultPort(server.port()));

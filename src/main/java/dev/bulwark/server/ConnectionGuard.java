@@ -1,0 +1,108 @@
+package dev.bulwark.server;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.Channel;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.impl.ConnectionBase;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
+
+/**
+ * What the main port checks of each connection as it opens, for the whole process: past {@code http.maxConnections}
+ * open ones, or at CRITICAL pressure with {@code memory.refuseConnectionsWhenCritical}, it is closed at once, before
+ * any of its requests is parsed, and counted; otherwise its HTTP/1.x request heads get {@code http.headerTimeout} to
+ * arrive ({@link HeadDeadline}) and its responses carry {@code nosniff} ({@link NoSniffEncoder}). Per connection, not per request: the hot path never sees it.
+ */
+final class ConnectionGuard implements Handler<HttpConnection> {
+
+  private final int max;
+  private final long headerTimeoutNanos;
+  private final BooleanSupplier refuseNow;
+  private final AtomicInteger open = new AtomicInteger();
+  private final LongAdder refused = new LongAdder();
+  private final LongAdder refusedWhenCritical = new LongAdder();
+  private final LongAdder headTimeouts = new LongAdder();
+
+  /**
+   * @param max the resolved {@code http.maxConnections}
+   * @param refuseNow true while new connections are to be refused whatever their number (CRITICAL pressure)
+   */
+  ConnectionGuard(int max, Duration headerTimeout, BooleanSupplier refuseNow) {
+    this.max = max;
+    this.headerTimeoutNanos = headerTimeout.toNanos();
+    this.refuseNow = refuseNow;
+  }
+
+  @Override
+  public void handle(HttpConnection connection) {
+    if (refuseNow.getAsBoolean()) {
+      refusedWhenCritical.increment();
+      connection.close();
+      return;
+    }
+    if (open.incrementAndGet() > max) {
+      open.decrementAndGet();
+      refused.increment();
+      connection.close();
+      return;
+    }
+    connection.closeHandler(v -> open.decrementAndGet());
+    // Vert.x offers no public hook into a connection's pipeline; its connections all extend ConnectionBase.
+    if (connection instanceof ConnectionBase base) {
+      Channel channel = base.channel();
+      if (channel.eventLoop().inEventLoop()) {
+        install(channel);
+      } else {
+        channel.eventLoop().execute(() -> install(channel));
+      }
+    }
+  }
+
+  private void install(Channel channel) {
+    HeadDeadline.install(channel.pipeline(), headerTimeoutNanos, headTimeouts::increment);
+    NoSniffEncoder.install(channel.pipeline());
+  }
+
+  int open() {
+    return open.get();
+  }
+
+  long refused() {
+    return refused.sum();
+  }
+
+  long refusedWhenCritical() {
+    return refusedWhenCritical.sum();
+  }
+
+  long headTimeouts() {
+    return headTimeouts.sum();
+  }
+
+  /** Fields of the {@code http} status section. */
+  JsonObject toJson() {
+    return new JsonObject().put("connections", open()).put("maxConnections", max).put("refusedConnections", refused())
+        .put("refusedWhenCritical", refusedWhenCritical()).put("headTimeouts", headTimeouts())
+        .put("headerTimeoutMs", headerTimeoutNanos / 1_000_000);
+  }
+
+  void bindTo(MeterRegistry registry) {
+    Gauge.builder("bulwark.http.connections", this, ConnectionGuard::open)
+        .description("Connections open on the main port").register(registry);
+    FunctionCounter.builder("bulwark.http.connections.refused", this, ConnectionGuard::refused)
+        .description("Connections closed at once because of a limit").tag("reason", "max_connections")
+        .register(registry);
+    FunctionCounter.builder("bulwark.http.connections.refused", this, ConnectionGuard::refusedWhenCritical)
+        .description("Connections closed at once because of a limit").tag("reason", "critical_pressure")
+        .register(registry);
+    FunctionCounter.builder("bulwark.http.head.timeouts", this, ConnectionGuard::headTimeouts)
+        .description("Connections closed because a request head did not arrive within http.headerTimeout")
+        .register(registry);
+  }
+}
