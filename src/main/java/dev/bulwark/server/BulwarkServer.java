@@ -66,15 +66,18 @@ public final class BulwarkServer {
     this.redisCheck = redis == null ? null : new RedisCheck(vertx, redis, REDIS_CHECK_INTERVAL);
   }
 
-  /** The process's one Redis client, reconnecting by itself, or null when {@code redis.url} is empty. */
+  /**
+   * The process's one Redis client, reconnecting by itself and logging no ERROR of its own ({@link QuietRedis}), or
+   * null when {@code redis.url} is empty.
+   */
   private static Redis redisClient(Vertx vertx, BulwarkConfig config) {
     if (!config.redis().enabled()) {
       return null;
     }
-    return Redis.createClient(vertx, new io.vertx.redis.client.RedisOptions()
+    return new QuietRedis(Redis.createClient(vertx, new io.vertx.redis.client.RedisOptions()
         .setConnectionString(config.redis().url())
         .setMaxPoolSize(config.redis().maxPoolSize())
-        .setMaxPoolWaiting(config.redis().maxPoolWaiting()));
+        .setMaxPoolWaiting(config.redis().maxPoolWaiting())));
   }
 
   /** Starts with Bulwark's routes and every {@link RouteModule} listed as a Java service on the class path. */
