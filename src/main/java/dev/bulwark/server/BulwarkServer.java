@@ -3,8 +3,7 @@ package dev.bulwark.server;
 import dev.bulwark.spi.RouteModule;
 import dev.bulwark.cache.NamedCaches;
 import dev.bulwark.health.RedisCheck;
-import dev.bulwark.session.RedisSessionStore;
-import io.vertx.ext.web.sstore.SessionStore;
+import dev.bulwark.session.Sessions;
 import io.vertx.redis.client.Redis;
 import java.time.Duration;
 import dev.bulwark.admin.AdminStatus;
@@ -172,7 +171,7 @@ public final class BulwarkServer {
         .map(this);
   }
 
-  /** The caches and the session store (one of each per server, in the memory budget), then the route groups. */
+  /** The caches and the sessions (one of each per server, in the memory budget), then the route groups. */
   private Supplier<List<RouteModule>> builtInRoutes(BulwarkConfig config, AdminStatus status, MemoryBudget budget) {
     NamedCaches caches = NamedCaches.create(config.cache(), ForkJoinPool.commonPool(), redis,
         config.redis().keyPrefix());
@@ -180,18 +179,17 @@ public final class BulwarkServer {
     caches.bindTo(metrics.registry());
     caches.addBudgets(budget);
     status.section("caches", caches::toJson);
-    SessionStore sessions;
+    Sessions sessions;
     if (redis != null) {
-      sessions = new RedisSessionStore(vertx, redis, config.redis().keyPrefix());
-      status.section("sessions", () -> new JsonObject().put("store", "redis"));
+      sessions = Sessions.redis(redis, config.redis().keyPrefix(), config.sessions());
     } else {
-      BoundedSessionStore local = new BoundedSessionStore(vertx, config.sessions(), config.cache().elevatedFraction(),
+      BoundedSessionStore local = new BoundedSessionStore(config.sessions(), config.cache().elevatedFraction(),
           ForkJoinPool.commonPool());
       memory.addListener(local);
       budget.tracked("sessions", "sessions.maxBytes", config.sessions().maxBytes(), local::weightBytes);
-      sessions = local;
-      status.section("sessions", local::toJson);
+      sessions = Sessions.local(local);
     }
+    status.section("sessions", sessions::toJson);
     boolean scrapeHere = metrics.enabled() && !config.metrics().separatePort();
     return BuiltInRoutes.create(config, health, caches, sessions, scrapeHere ? metrics.scrapeHandler() : null);
   }
