@@ -113,7 +113,7 @@ final class FeatureSections {
             SessionOptions.MIN_MAX_VALUE_SIZE, SessionOptions.MAX_MAX_VALUE_SIZE,
             "Largest value `PUT /session/data/{key}` stores; larger: 413 `value_too_large`."))
         .setMaxKeys(s.integer("maxKeys", SessionOptions.DEFAULT_MAX_KEYS, SessionOptions.MIN_MAX_KEYS,
-            SessionOptions.MAX_MAX_KEYS, "Most data keys one session holds; more: 413 `value_too_large`."))
+            SessionOptions.MAX_MAX_KEYS, "Most data keys one session holds; a write of one more: 413 `too_many_keys`."))
         .setMaxBytes(s.size("maxBytes", SessionOptions.DEFAULT_MAX_BYTES, SessionOptions.MIN_MAX_BYTES,
             SessionOptions.MAX_MAX_BYTES, "Bytes the local session store holds (keys and values, estimated); past it "
                 + "the least valuable sessions are evicted; shrinks to `cache.elevatedFraction` of it at ELEVATED "

@@ -3,17 +3,17 @@ package dev.bulwark.routes;
 import dev.bulwark.cache.NamedCaches;
 import dev.bulwark.config.BulwarkConfig;
 import dev.bulwark.health.Health;
+import dev.bulwark.session.Sessions;
 import dev.bulwark.spi.RouteModule;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.sstore.SessionStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
 /**
  * Bulwark's own route groups, each a {@link RouteModule} mounted through the same interface as a user's. What they
- * share across event loops (the lab leak, the caches, the session store) is made once per server here.
+ * share across event loops (the lab leak, the caches, the sessions) is made once per server here.
  */
 public final class BuiltInRoutes {
 
@@ -25,7 +25,7 @@ public final class BuiltInRoutes {
    * null when the scrape is elsewhere (or metrics are off).
    */
   public static Supplier<List<RouteModule>> create(BulwarkConfig config, Health health, NamedCaches caches,
-      SessionStore sessions, Handler<RoutingContext> scrape) {
+      Sessions sessions, Handler<RoutingContext> scrape) {
     LabLeak leak = new LabLeak(config.lab().maxLeakBytes());
     return () -> {
       List<RouteModule> modules = new ArrayList<>();
@@ -34,7 +34,7 @@ public final class BuiltInRoutes {
       }
       modules.addAll(List.of(new HelloRoutes(), new DemoRoutes(config.demo()), new CriticalRoutes(),
           new HealthRoutes(health, config.http().retryAfter().toSeconds()), new CacheRoutes(caches),
-          new SessionRoutes(sessions, config.sessions()), new FileRoutes(config.files()),
+          new SessionRoutes(sessions), new FileRoutes(config.files()),
           new DataRoutes(config.files().maxDataCount()), new UploadRoutes(config.uploads())));
       if (config.lab().enabled()) {
         modules.add(new LabRoutes(leak, config.lab()));

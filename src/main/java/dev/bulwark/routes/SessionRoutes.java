@@ -1,34 +1,31 @@
 package dev.bulwark.routes;
 
+import dev.bulwark.session.Sessions;
 import dev.bulwark.spi.ApiError;
 import dev.bulwark.spi.RouteModule;
-import dev.bulwark.session.SessionOptions;
-import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.Session;
-import io.vertx.ext.web.handler.SessionHandler;
-import io.vertx.ext.web.sstore.SessionStore;
-import java.util.Locale;
 
 /**
- * {@code GET /session} (a visit counter) and {@code PUT /session/data/{key}}. Only these routes carry a session: the
- * rest of the server never pays for one.
+ * {@code GET /session} (a visit counter) and {@code PUT/GET/DELETE /session/data/{key}} (values as bytes). Only these
+ * routes carry a session: the rest of the server never pays for one. Every answer, errors included, is
+ * {@code no-store}: it belongs to one client.
  */
 final class SessionRoutes implements RouteModule {
 
-  private static final String VISITS = "visits";
-  private static final String DATA_PREFIX = "data.";
+  private static final int MAX_KEY_LENGTH = 64;
+  private static final String OCTETS = "application/octet-stream";
   private static final String NO_STORE = "no-store";
+  private static final String NOSNIFF_HEADER = "X-Content-Type-Options";
+  private static final String NOSNIFF = "nosniff";
+  private static final ApiError NOT_FOUND = new ApiError(404, "not_found", "No value under this key in the session.");
 
-  private final SessionStore store;
-  private final SessionOptions options;
+  private final Sessions sessions;
 
-  SessionRoutes(SessionStore store, SessionOptions options) {
-    this.store = store;
-    this.options = options;
+  SessionRoutes(Sessions sessions) {
+    this.sessions = sessions;
   }
 
   @Override
@@ -38,44 +35,38 @@ final class SessionRoutes implements RouteModule {
 
   @Override
   public void mount(Router router, Context context) {
-    SessionHandler sessions = SessionHandler.create(store)
-        .setSessionCookieName(options.cookieName())
-        .setCookieHttpOnlyFlag(true)
-        .setCookieSecureFlag(options.cookieSecure())
-        .setCookieSameSite(CookieSameSite.valueOf(options.sameSite().toUpperCase(Locale.ROOT)))
-        .setSessionTimeout(options.timeout().toMillis())
-        .setNagHttps(false);
-    router.route("/session*").handler(sessions);
-    router.get("/session").handler(ctx -> {
-      Session session = ctx.session();
-      int visits = session.get(VISITS) == null ? 1 : (int) session.get(VISITS) + 1;
-      session.put(VISITS, visits);
-      // The id is the cookie's secret: it never appears in a body, where a script could read it.
+    router.route("/session*").handler(ctx -> {
       ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, NO_STORE);
-      ctx.json(new JsonObject().put("visits", visits));
+      ctx.next();
     });
-    ApiError tooLarge = new ApiError(413, "value_too_large", "A session value may be at most "
-        + options.maxValueSize() + " bytes (sessions.maxValueSize).");
-    router.put("/session/data/:key").handler(ctx -> put(ctx, context, tooLarge));
+    // The id is the cookie's secret: it never appears in a body, where a script could read it.
+    router.get("/session").handler(ctx -> sessions.visit(ctx)
+        .onSuccess(visits -> ctx.json(new JsonObject().put("visits", visits)))
+        .onFailure(e -> ApiError.fail(ctx, e)));
+    router.put("/session/data/:key").handler(ctx -> sessions.put(ctx, keyOf(ctx), context.bodies())
+        .onSuccess(v -> ctx.response().setStatusCode(204).end())
+        .onFailure(e -> ApiError.fail(ctx, e)));
+    router.get("/session/data/:key").handler(ctx -> sessions.get(ctx, keyOf(ctx)).onComplete(ar -> {
+      if (ar.failed() || ar.result() == null) {
+        ApiError.fail(ctx, ar.failed() ? ar.cause() : NOT_FOUND);
+        return;
+      }
+      ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, OCTETS).putHeader(NOSNIFF_HEADER, NOSNIFF)
+          .end(ar.result());
+    }));
+    router.delete("/session/data/:key").handler(ctx -> sessions.delete(ctx, keyOf(ctx))
+        .onSuccess(v -> ctx.response().setStatusCode(204).end())
+        .onFailure(e -> ApiError.fail(ctx, e)));
   }
 
-  private void put(RoutingContext ctx, Context context, ApiError tooLarge) {
+  private static String keyOf(RoutingContext ctx) {
+    // From the raw path: vertx-web's decoding maps every malformed byte to U+FFFD, merging different keys.
     String key = PathKeys.lastSegment(ctx.request().path());
-    if (key == null || key.isEmpty() || key.length() > 64 || key.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-      throw new ApiError(400, "bad_key", "A session key is 1 to 64 characters of valid UTF-8, without control "
-          + "characters.");
+    if (key == null || key.isEmpty() || key.length() > MAX_KEY_LENGTH
+        || key.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+      throw new ApiError(400, "bad_key", "A session key is 1 to " + MAX_KEY_LENGTH + " characters of valid UTF-8, "
+          + "without control characters.");
     }
-    Session session = ctx.session();
-    if (session.get(DATA_PREFIX + key) == null
-        && session.data().keySet().stream().filter(k -> k.startsWith(DATA_PREFIX)).count() >= options.maxKeys()) {
-      throw new ApiError(413, "value_too_large", "A session holds at most " + options.maxKeys()
-          + " keys (sessions.maxKeys).");
-    }
-    context.bodies().read(ctx, options.maxValueSize(), tooLarge)
-        .onSuccess(body -> {
-          session.put(DATA_PREFIX + key, body.toString());
-          ctx.response().setStatusCode(204).putHeader(HttpHeaders.CACHE_CONTROL, NO_STORE).end();
-        })
-        .onFailure(e -> ApiError.fail(ctx, e));
+    return key;
   }
 }

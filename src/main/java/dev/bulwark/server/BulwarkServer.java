@@ -3,8 +3,7 @@ package dev.bulwark.server;
 import dev.bulwark.spi.RouteModule;
 import dev.bulwark.cache.NamedCaches;
 import dev.bulwark.health.RedisCheck;
-import dev.bulwark.session.RedisSessionStore;
-import io.vertx.ext.web.sstore.SessionStore;
+import dev.bulwark.session.Sessions;
 import io.vertx.redis.client.Redis;
 import java.time.Duration;
 import dev.bulwark.admin.AdminStatus;
@@ -67,15 +66,18 @@ public final class BulwarkServer {
     this.redisCheck = redis == null ? null : new RedisCheck(vertx, redis, REDIS_CHECK_INTERVAL);
   }
 
-  /** The process's one Redis client, reconnecting by itself, or null when {@code redis.url} is empty. */
+  /**
+   * The process's one Redis client, reconnecting by itself and logging no ERROR of its own ({@link QuietRedis}), or
+   * null when {@code redis.url} is empty.
+   */
   private static Redis redisClient(Vertx vertx, BulwarkConfig config) {
     if (!config.redis().enabled()) {
       return null;
     }
-    return Redis.createClient(vertx, new io.vertx.redis.client.RedisOptions()
+    return new QuietRedis(Redis.createClient(vertx, new io.vertx.redis.client.RedisOptions()
         .setConnectionString(config.redis().url())
         .setMaxPoolSize(config.redis().maxPoolSize())
-        .setMaxPoolWaiting(config.redis().maxPoolWaiting()));
+        .setMaxPoolWaiting(config.redis().maxPoolWaiting())));
   }
 
   /** Starts with Bulwark's routes and every {@link RouteModule} listed as a Java service on the class path. */
@@ -180,7 +182,7 @@ public final class BulwarkServer {
         () -> refuse && memory.level() == PressureLevel.CRITICAL);
   }
 
-  /** The caches and the session store (one of each per server, in the memory budget), then the route groups. */
+  /** The caches and the sessions (one of each per server, in the memory budget), then the route groups. */
   private Supplier<List<RouteModule>> builtInRoutes(BulwarkConfig config, AdminStatus status, MemoryBudget budget) {
     NamedCaches caches = NamedCaches.create(config.cache(), ForkJoinPool.commonPool(), redis,
         config.redis().keyPrefix());
@@ -188,18 +190,17 @@ public final class BulwarkServer {
     caches.bindTo(metrics.registry());
     caches.addBudgets(budget);
     status.section("caches", caches::toJson);
-    SessionStore sessions;
+    Sessions sessions;
     if (redis != null) {
-      sessions = new RedisSessionStore(vertx, redis, config.redis().keyPrefix());
-      status.section("sessions", () -> new JsonObject().put("store", "redis"));
+      sessions = Sessions.redis(redis, config.redis().keyPrefix(), config.sessions());
     } else {
-      BoundedSessionStore local = new BoundedSessionStore(vertx, config.sessions(), config.cache().elevatedFraction(),
+      BoundedSessionStore local = new BoundedSessionStore(config.sessions(), config.cache().elevatedFraction(),
           ForkJoinPool.commonPool());
       memory.addListener(local);
       budget.tracked("sessions", "sessions.maxBytes", config.sessions().maxBytes(), local::weightBytes);
-      sessions = local;
-      status.section("sessions", local::toJson);
+      sessions = Sessions.local(local);
     }
+    status.section("sessions", sessions::toJson);
     boolean scrapeHere = metrics.enabled() && !config.metrics().separatePort();
     return BuiltInRoutes.create(config, health, caches, sessions, scrapeHere ? metrics.scrapeHandler() : null);
   }

@@ -2,15 +2,12 @@ package dev.bulwark.session;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Session;
-import io.vertx.ext.web.sstore.AbstractSession;
 import dev.bulwark.memory.MemorySignals;
 import dev.bulwark.memory.PressureLevel;
 import dev.bulwark.memory.PressureListener;
-import java.util.Map;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import java.util.concurrent.Executor;
 
 /**
@@ -19,88 +16,80 @@ import java.util.concurrent.Executor;
  * flood of new clients, or of clients filling their sessions, cannot grow the heap. Past either bound Caffeine evicts
  * the least valuable sessions first: a flood's one-request sessions go before the sessions of returning users. While
  * memory pressure is above NORMAL it shrinks to {@code cache.elevatedFraction} of its bytes, as the caches do.
+ *
+ * <p>Every change runs in {@code asMap().compute} for the session's id: the limits are checked and the write made
+ * under one lock, and Caffeine re-weighs the session as the compute returns.
  */
-public final class BoundedSessionStore extends SessionStoreBase implements PressureListener {
+public final class BoundedSessionStore extends SessionStore implements PressureListener {
 
-  /** Bytes a session costs besides its data: the session object, its id, its map and the cache entry. */
-  static final int SESSION_OVERHEAD = 256;
-  /** Bytes each data entry costs besides its key and value: the map node and the boxes. */
-  static final int ENTRY_OVERHEAD = 64;
-
-  private final SessionOptions options;
   private final double elevatedFraction;
-  private final Cache<String, Session> sessions;
+  private final Cache<String, LocalSession> sessions;
 
-  public BoundedSessionStore(Vertx vertx, SessionOptions options, double elevatedFraction, Executor executor) {
-    super(vertx);
-    this.options = options;
+  public BoundedSessionStore(SessionOptions options, double elevatedFraction, Executor executor) {
+    super(options);
     this.elevatedFraction = elevatedFraction;
     // Every session weighs at least maxBytes / maxSessions, so the byte bound also bounds the count.
-    int floor = (int) Math.max(1, Math.min(Integer.MAX_VALUE, options.maxBytes() / options.maxSessions()));
+    long floor = Math.max(1, options.maxBytes() / options.maxSessions());
     this.sessions = Caffeine.newBuilder()
         .executor(executor)
         .maximumWeight(options.maxBytes())
-        .<String, Session>weigher((id, session) -> Math.max(floor, weigh(session)))
+        .<String, LocalSession>weigher((id, session) -> (int) Math.min(Integer.MAX_VALUE,
+            Math.max(floor, session.weight())))
         .expireAfterAccess(options.timeout())
         .recordStats()
         .build();
   }
 
   @Override
-  public Future<Session> get(String id) {
-    return Future.succeededFuture(sessions.getIfPresent(id));
-  }
-
-  @Override
-  public Future<Void> delete(String id) {
-    sessions.invalidate(id);
-    return Future.succeededFuture();
-  }
-
-  @Override
-  public Future<Void> put(Session session) {
-    AbstractSession fresh = (AbstractSession) session;
-    Session stored = sessions.asMap().compute(session.id(), (id, old) -> {
-      if (old != null && ((AbstractSession) old).version() != fresh.version()) {
-        return old; // a concurrent request changed it first: keep that one
+  Future<Integer> visit(String id, boolean create) {
+    int[] visits = new int[1];
+    sessions.asMap().compute(id, (key, session) -> {
+      if (session == null && !create) {
+        return null;
       }
-      fresh.incrementVersion();
-      return fresh;
+      LocalSession counted = session == null ? new LocalSession(id) : session;
+      visits[0] = counted.visit();
+      return counted;
     });
-    return stored == fresh ? Future.succeededFuture() : Future.failedFuture("Session version mismatch");
+    return Future.succeededFuture(visits[0] == 0 ? null : visits[0]);
   }
 
   @Override
-  public Future<Void> clear() {
-    sessions.invalidateAll();
-    return Future.succeededFuture();
-  }
-
-  @Override
-  public Future<Integer> size() {
-    return Future.succeededFuture((int) sessions.estimatedSize());
-  }
-
-  @Override
-  public void close() {
-    sessions.invalidateAll();
-  }
-
-  /** The estimated bytes of a session: its overhead, plus each data entry's key and value. */
-  static int weigh(Session session) {
-    long bytes = SESSION_OVERHEAD + 2L * session.id().length();
-    for (Map.Entry<String, Object> e : session.data().entrySet()) {
-      bytes += ENTRY_OVERHEAD + 2L * e.getKey().length();
-      Object v = e.getValue();
-      if (v instanceof String str) {
-        bytes += 2L * str.length();
-      } else if (v instanceof byte[] b) {
-        bytes += b.length;
-      } else if (v instanceof io.vertx.core.buffer.Buffer b) {
-        bytes += b.length();
-      }
+  Future<Boolean> put(String id, String key, Buffer value, boolean create) {
+    if (value.length() > options.maxValueSize()) {
+      return Future.failedFuture(valueTooLarge);
     }
-    return (int) Math.min(Integer.MAX_VALUE, bytes);
+    byte[] bytes = value.getBytes();
+    boolean[] refused = new boolean[1];
+    LocalSession stored = sessions.asMap().compute(id, (ignored, session) -> {
+      if (session == null && !create) {
+        return null;
+      }
+      LocalSession target = session == null ? new LocalSession(id) : session;
+      if (!target.hasRoomFor(key, options.maxKeys())) {
+        refused[0] = true;
+        return session;
+      }
+      target.put(key, bytes);
+      return target;
+    });
+    return refused[0] ? Future.failedFuture(tooManyKeys) : Future.succeededFuture(stored != null);
+  }
+
+  @Override
+  Future<Buffer> get(String id, String key) {
+    LocalSession session = sessions.getIfPresent(id);
+    byte[] value = session == null ? null : session.get(key);
+    return Future.succeededFuture(value == null ? null : Buffer.buffer(value));
+  }
+
+  @Override
+  Future<Void> delete(String id, String key) {
+    sessions.asMap().computeIfPresent(id, (ignored, session) -> {
+      session.remove(key);
+      return session;
+    });
+    return Future.succeededFuture();
   }
 
   /** Bytes held now, as weighed. */
@@ -114,13 +103,8 @@ public final class BoundedSessionStore extends SessionStoreBase implements Press
     sessions.policy().eviction().ifPresent(e -> e.setMaximum((long) (options.maxBytes() * fraction)));
   }
 
-  /** Applies pending evictions now (tests and benchmarks read exact figures after it). */
-  public void cleanUp() {
-    sessions.cleanUp();
-  }
-
-  /** The {@code sessions} section of {@code /admin/status}. */
-  public JsonObject toJson() {
+  @Override
+  JsonObject toJson() {
     return new JsonObject().put("store", "local").put("size", sessions.estimatedSize())
         .put("maxSessions", options.maxSessions()).put("bytes", weightBytes()).put("maxBytes", options.maxBytes())
         .put("evictions", sessions.stats().evictionCount());

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import dev.bulwark.testing.CapturedLog;
 import dev.bulwark.testing.PrometheusText;
 import dev.bulwark.testing.RawHttp;
 import dev.bulwark.testing.TestServer;
@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -79,17 +80,8 @@ class ServerTest {
 
   @Test
   void unexpectedExceptionIsLoggedExactlyOnceWithItsRoute() throws Exception {
-    ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
-        org.slf4j.Logger.ROOT_LOGGER_NAME);
-    ListAppender<ILoggingEvent> captured = new ListAppender<>();
-    captured.start();
-    root.addAppender(captured);
-    try {
-      server.get("/example/boom");
-    } finally {
-      root.detachAppender(captured);
-    }
-    assertThat(captured.list).filteredOn(e -> e.getLevel() == Level.ERROR).singleElement().satisfies(e -> {
+    List<ILoggingEvent> captured = CapturedLog.during(() -> server.get("/example/boom"));
+    assertThat(captured).filteredOn(e -> e.getLevel() == Level.ERROR).singleElement().satisfies(e -> {
       assertThat(e.getFormattedMessage()).contains("GET /example/boom").contains("route /example/boom");
       assertThat(e.getThrowableProxy().getMessage()).isEqualTo("secret internal detail");
     });
