@@ -5,6 +5,7 @@ import dev.bulwark.scope.RequestScope;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.file.AsyncFile;
+import io.vertx.core.file.FileSystem;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerFileUpload;
@@ -36,6 +37,7 @@ public final class UploadReceiver {
   private final UploadOptions options;
   private final Path dir;
   private final RequestScope scope;
+  private final FileSystem fs;
   private final Promise<JsonArray> done = Promise.promise();
   private final List<Part> parts = new ArrayList<>();
   private final List<Future<Void>> written = new ArrayList<>();
@@ -51,20 +53,24 @@ public final class UploadReceiver {
     Path path;
   }
 
-  private UploadReceiver(RoutingContext ctx, UploadOptions options, Path dir) {
+  private UploadReceiver(RoutingContext ctx, UploadOptions options, Path dir, FileSystem fs) {
     this.ctx = ctx;
     this.options = options;
     this.dir = dir;
+    this.fs = fs;
     this.scope = RequestScope.of(ctx);
   }
 
-  /** Receives the upload of {@code ctx}; completes with the stored files' metadata. */
-  public static Future<JsonArray> receive(RoutingContext ctx, UploadOptions options, Path dir) {
+  /**
+   * Receives the upload of {@code ctx} into {@code dir} through {@code fs} (the server passes
+   * {@code vertx.fileSystem()}); completes with the stored files' metadata.
+   */
+  public static Future<JsonArray> receive(RoutingContext ctx, UploadOptions options, Path dir, FileSystem fs) {
     String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
     if (type == null || !type.toLowerCase().startsWith("multipart/form-data")) {
       return Future.failedFuture(new ApiError(400, "not_multipart", "An upload is sent as multipart/form-data."));
     }
-    UploadReceiver receiver = new UploadReceiver(ctx, options, dir);
+    UploadReceiver receiver = new UploadReceiver(ctx, options, dir, fs);
     receiver.start();
     return receiver.done.future();
   }
@@ -75,7 +81,7 @@ public final class UploadReceiver {
     // Whatever ends the request, files of an upload that did not complete go.
     scope.register(() -> {
       if (!committed) {
-        parts.forEach(p -> ctx.vertx().fileSystem().delete(p.path.toString()).onFailure(e -> { }));
+        parts.forEach(p -> fs.delete(p.path.toString()).onFailure(e -> { }));
       }
     });
     long declared = Math.max(0, BodyLimitHandlerImpl.declaredLength(request)); // none: 0
@@ -109,7 +115,17 @@ public final class UploadReceiver {
     upload.pause();
     Promise<Void> closed = Promise.promise();
     written.add(closed.future());
-    scope.openFile(part.path.toString(), new OpenOptions().setWrite(true).setCreateNew(true))
+    fs.open(part.path.toString(), new OpenOptions().setWrite(true).setCreateNew(true))
+        .map(file -> {
+          scope.register(() -> {
+            try {
+              file.close();
+            } catch (IllegalStateException closedAlready) {
+              // closed once the part ended: nothing left to release
+            }
+          });
+          return file;
+        })
         .onFailure(e -> stop(new ApiError(507, "insufficient_storage", "The upload could not be written.")))
         .onSuccess(file -> stream(upload, part, file, closed));
   }
@@ -160,7 +176,7 @@ public final class UploadReceiver {
       JsonObject meta = new JsonObject().put("id", p.id).put("name", p.name).put("size", p.size)
           .put("sha256", HexFormat.of().formatHex(p.sha256.digest())).put("contentType", p.contentType);
       files.add(meta);
-      metadata.add(ctx.vertx().fileSystem().writeFile(dir.resolve(p.id + ".json").toString(), meta.toBuffer()));
+      metadata.add(fs.writeFile(dir.resolve(p.id + ".json").toString(), meta.toBuffer()));
     }
     Future.all(metadata).onComplete(ar -> {
       if (ar.succeeded()) {
