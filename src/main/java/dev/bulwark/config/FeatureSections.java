@@ -152,6 +152,12 @@ final class FeatureSections {
             UploadOptions.MAX_MAX_FILES, "Most files in one upload request; more: 413 `too_many_files`."))
         .setMinFreeDisk(s.size("minFreeDisk", UploadOptions.DEFAULT_MIN_FREE_DISK, UploadOptions.MIN_MIN_FREE_DISK,
             UploadOptions.MAX_MIN_FREE_DISK,
-            "Free disk an upload must leave in `uploads.dir`; otherwise 507 `insufficient_storage`."));
+            "Free disk an upload must leave in `uploads.dir`: checked by Content-Length before reading and again as "
+                + "the body streams; otherwise 507 `insufficient_storage` and the upload is deleted."))
+        .setFreeSpaceCheckEvery(s.size("freeSpaceCheckEvery", UploadOptions.DEFAULT_FREE_SPACE_CHECK_EVERY,
+            UploadOptions.MIN_FREE_SPACE_CHECK_EVERY, UploadOptions.MAX_FREE_SPACE_CHECK_EVERY,
+            "Bytes an upload may write between two looks at the free disk (made off the event loop). A look never "
+                + "allows more than the room left above `uploads.minFreeDisk`, so an upload is cut with 507 before it "
+                + "crosses that floor."));
   }
 }

@@ -21,12 +21,16 @@ public final class UploadOptions {
   public static final long DEFAULT_MIN_FREE_DISK = 100L << 20;
   public static final long MIN_MIN_FREE_DISK = 0;
   public static final long MAX_MIN_FREE_DISK = 1L << 50;
+  public static final long DEFAULT_FREE_SPACE_CHECK_EVERY = 1L << 20;
+  public static final long MIN_FREE_SPACE_CHECK_EVERY = 4L << 10;
+  public static final long MAX_FREE_SPACE_CHECK_EVERY = 1L << 30;
 
   private String dir = DEFAULT_DIR;
   private long maxFileSize = DEFAULT_MAX_FILE_SIZE;
   private long maxRequestSize = DEFAULT_MAX_REQUEST_SIZE;
   private int maxFiles = DEFAULT_MAX_FILES;
   private long minFreeDisk = DEFAULT_MIN_FREE_DISK;
+  private long freeSpaceCheckEvery = DEFAULT_FREE_SPACE_CHECK_EVERY;
 
   /** The defaults. */
   public UploadOptions() {
@@ -39,6 +43,7 @@ public final class UploadOptions {
     maxRequestSize = other.maxRequestSize;
     maxFiles = other.maxFiles;
     minFreeDisk = other.minFreeDisk;
+    freeSpaceCheckEvery = other.freeSpaceCheckEvery;
   }
 
   public String dir() {
@@ -89,6 +94,20 @@ public final class UploadOptions {
     return this;
   }
 
+  /**
+   * How many bytes an upload may write between two looks at the free space of {@code dir}; a look never allows more
+   * than the room left above {@link #minFreeDisk()}, so near the floor it looks more often.
+   */
+  public long freeSpaceCheckEvery() {
+    return freeSpaceCheckEvery;
+  }
+
+  public UploadOptions setFreeSpaceCheckEvery(long freeSpaceCheckEvery) {
+    this.freeSpaceCheckEvery = Ranges.of("freeSpaceCheckEvery", freeSpaceCheckEvery, MIN_FREE_SPACE_CHECK_EVERY,
+        MAX_FREE_SPACE_CHECK_EVERY);
+    return this;
+  }
+
   /** These options under the keys of the {@code uploads} config section. */
   public JsonObject toJson() {
     return new JsonObject()
@@ -96,6 +115,7 @@ public final class UploadOptions {
         .put("maxFileSize", maxFileSize)
         .put("maxRequestSize", maxRequestSize)
         .put("maxFiles", maxFiles)
-        .put("minFreeDisk", minFreeDisk);
+        .put("minFreeDisk", minFreeDisk)
+        .put("freeSpaceCheckEvery", freeSpaceCheckEvery);
   }
 }

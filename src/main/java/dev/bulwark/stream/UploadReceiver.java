@@ -1,184 +1,248 @@
 package dev.bulwark.stream;
 
-import dev.bulwark.spi.ApiError;
 import dev.bulwark.scope.RequestScope;
+import dev.bulwark.spi.ApiError;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.file.AsyncFile;
-import io.vertx.core.file.OpenOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.FileSystem;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerFileUpload;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.StreamResetException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.UUID;
 
 /**
- * Streams a multipart upload straight to disk, part by part, under generated names, hashing each part with SHA-256 as
- * it passes: nothing is buffered beyond one chunk, and writing pauses the client while the disk is behind. Limits
- * ({@code uploads.*}) are checked as bytes arrive; past one the request fails with 413 and its connection is closed.
- * Whatever the end (success, limit, client gone, failure), files of an upload that did not complete are deleted: the
- * request scope owns them. The client's file name is kept as metadata only, never used as a path.
+ * Streams a multipart upload straight to disk, part by part, under generated names (see {@link PartWriter}): nothing
+ * is buffered beyond one chunk, and the client is paused while the disk is behind or while free space is looked up.
+ * Limits ({@code uploads.*}) are checked as bytes arrive: sizes (413), and free space above
+ * {@code uploads.minFreeDisk} by Content-Length before reading and again as the body streams (507, see
+ * {@link FreeSpace}); a refused upload's connection is closed. Every write, flush and close is checked: a full disk is
+ * 507, another I/O error 500 (see {@link StorageFailure}). The upload completes only when every file is written,
+ * flushed and closed and its metadata is in place (written to a temporary name, then renamed); on any other end
+ * (refusal, failure, client gone, timeout) every file it made is deleted (see {@link UploadFiles}). The client's file
+ * name is kept as metadata only, never used as a path.
  */
 public final class UploadReceiver {
 
   private static final int MAX_NAME = 255;
+  private static final ApiError BAD_BODY = new ApiError(400, "bad_request", "The multipart body could not be read.");
 
   private final RoutingContext ctx;
   private final UploadOptions options;
   private final Path dir;
   private final RequestScope scope;
+  private final UploadFiles files;
+  private final FreeSpace space;
   private final Promise<JsonArray> done = Promise.promise();
-  private final List<Part> parts = new ArrayList<>();
-  private final List<Future<Void>> written = new ArrayList<>();
+  private final List<PartWriter> parts = new ArrayList<>();
   private long total;
+  private boolean failing;
   private boolean committed;
 
-  private static final class Part {
-    final String id = UUID.randomUUID().toString();
-    String name;
-    String contentType;
-    long size;
-    MessageDigest sha256;
-    Path path;
-  }
-
-  private UploadReceiver(RoutingContext ctx, UploadOptions options, Path dir) {
+  private UploadReceiver(RoutingContext ctx, UploadOptions options, Path dir, FileSystem fs) {
     this.ctx = ctx;
     this.options = options;
     this.dir = dir;
     this.scope = RequestScope.of(ctx);
+    this.files = new UploadFiles(fs);
+    this.space = new FreeSpace(fs, dir.toString(), options);
   }
 
-  /** Receives the upload of {@code ctx}; completes with the stored files' metadata. */
-  public static Future<JsonArray> receive(RoutingContext ctx, UploadOptions options, Path dir) {
+  /**
+   * Receives the upload of {@code ctx} into {@code dir} through {@code fs} (the server passes
+   * {@code vertx.fileSystem()}); completes with the stored files' metadata once all of it is on disk.
+   */
+  public static Future<JsonArray> receive(RoutingContext ctx, UploadOptions options, Path dir, FileSystem fs) {
     String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
     if (type == null || !type.toLowerCase().startsWith("multipart/form-data")) {
       return Future.failedFuture(new ApiError(400, "not_multipart", "An upload is sent as multipart/form-data."));
     }
-    UploadReceiver receiver = new UploadReceiver(ctx, options, dir);
-    receiver.start();
+    UploadReceiver receiver = new UploadReceiver(ctx, options, dir, fs);
+    receiver.start(fs);
     return receiver.done.future();
   }
 
-  private void start() {
+  private void start(FileSystem fs) {
     HttpServerRequest request = ctx.request();
-    request.pause(); // nothing is read until the disk check below has passed
-    // Whatever ends the request, files of an upload that did not complete go.
+    request.pause(); // nothing is read until the free-space check below has passed
+    // However the request ends (client gone, timeout), an upload that did not complete leaves no file behind.
     scope.register(() -> {
       if (!committed) {
-        parts.forEach(p -> ctx.vertx().fileSystem().delete(p.path.toString()).onFailure(e -> { }));
+        files.discard();
       }
     });
     long declared = Math.max(0, BodyLimitHandlerImpl.declaredLength(request)); // none: 0
-    ctx.vertx().executeBlocking(() -> {
-      Files.createDirectories(dir);
-      return Files.getFileStore(dir).getUsableSpace();
-    }).onComplete(ar -> {
-      if (ar.failed() || ar.result() - declared < options.minFreeDisk()) {
-        stop(new ApiError(507, "insufficient_storage", "Not enough free disk for this upload (uploads.minFreeDisk)."));
+    fs.mkdirs(dir.toString()).compose(v -> space.admit(declared)).onComplete(ar -> {
+      if (over()) {
+        return; // gone while the disk was looked at
+      }
+      if (ar.failed()) {
+        fail(ar.cause());
         return;
       }
       request.setExpectMultipart(true);
       request.uploadHandler(this::onFile);
-      request.exceptionHandler(done::tryFail);
-      request.endHandler(v -> Future.all(written).onComplete(all -> commit()));
+      request.exceptionHandler(this::onBodyError);
+      request.endHandler(v -> Future.all(parts.stream().map(PartWriter::outcome).toList())
+          .onSuccess(all -> commit())
+          .onFailure(this::fail));
       request.resume();
     });
   }
 
+  /** True once the upload has an answer, is failing, or has been thrown away: nothing more is written. */
+  private boolean over() {
+    return failing || done.future().isComplete() || files.discarded();
+  }
+
   private void onFile(HttpServerFileUpload upload) {
+    if (over()) {
+      return;
+    }
     if (parts.size() >= options.maxFiles()) {
-      stop(new ApiError(413, "too_many_files", "At most " + options.maxFiles() + " files per upload (uploads.maxFiles)."));
+      fail(new ApiError(413, "too_many_files", "At most " + options.maxFiles()
+          + " files per upload (uploads.maxFiles)."));
       return;
     }
-    Part part = new Part();
-    part.name = safeName(upload.filename());
-    part.contentType = upload.contentType() == null ? "application/octet-stream" : upload.contentType();
-    part.sha256 = sha256();
-    part.path = dir.resolve(part.id);
+    String type = upload.contentType() == null ? "application/octet-stream" : upload.contentType();
+    PartWriter part = new PartWriter(safeName(upload.filename()), type, files);
     parts.add(part);
+    part.outcome().onFailure(this::fail); // at once, not only at the end: a full disk stops the upload there
     upload.pause();
-    Promise<Void> closed = Promise.promise();
-    written.add(closed.future());
-    scope.openFile(part.path.toString(), new OpenOptions().setWrite(true).setCreateNew(true))
-        .onFailure(e -> stop(new ApiError(507, "insufficient_storage", "The upload could not be written.")))
-        .onSuccess(file -> stream(upload, part, file, closed));
+    files.open(dir.resolve(part.id).toString()).onComplete(ar -> {
+      if (over()) {
+        return; // the file, if it was made, is the discard's to close and delete; the upload stays paused
+      }
+      if (ar.failed()) {
+        fail(ar.cause());
+        return;
+      }
+      part.opened(ar.result());
+      upload.handler(chunk -> onChunk(upload, part, chunk));
+      upload.endHandler(v -> {
+        if (!over()) {
+          part.end();
+        }
+      });
+      upload.exceptionHandler(this::onBodyError);
+      upload.resume();
+    });
   }
 
-  private void stream(HttpServerFileUpload upload, Part part, AsyncFile file, Promise<Void> closed) {
-    upload.handler(chunk -> {
-      if (done.future().isComplete()) {
-        return; // refused or answered: chunks the decoder had already parsed are dropped, never written
-      }
-      scope.touch(); // a long upload that keeps arriving is not a request that hangs
-      part.size += chunk.length();
-      total += chunk.length();
-      if (part.size > options.maxFileSize()) {
-        stop(new ApiError(413, "file_too_large", "A file may be at most " + options.maxFileSize()
-            + " bytes (uploads.maxFileSize)."));
-        return;
-      }
-      if (total > options.maxRequestSize()) {
-        stop(new ApiError(413, "request_too_large", "An upload may be at most " + options.maxRequestSize()
-            + " bytes (uploads.maxRequestSize)."));
-        return;
-      }
-      part.sha256.update(chunk.getBytes());
-      file.write(chunk);
-      if (file.writeQueueFull()) {
-        upload.pause();
-        file.drainHandler(v -> upload.resume());
-      }
-    });
-    upload.endHandler(v -> {
-      if (done.future().isComplete()) {
-        closed.tryComplete(); // answered already: the scope closes (and the refusal deletes) the file
-        return;
-      }
-      file.flush().compose(x -> file.close()).onComplete(ar -> closed.tryComplete());
-    });
-    upload.exceptionHandler(closed::tryFail);
-    upload.resume();
+  private void onChunk(HttpServerFileUpload upload, PartWriter part, Buffer chunk) {
+    if (over()) {
+      return; // refused or answered: chunks the decoder had already parsed are dropped, never written
+    }
+    scope.touch(); // a long upload that keeps arriving is not a request that hangs
+    total += chunk.length();
+    if (part.receive(chunk.length()) > options.maxFileSize()) {
+      fail(new ApiError(413, "file_too_large", "A file may be at most " + options.maxFileSize()
+          + " bytes (uploads.maxFileSize)."));
+    } else if (total > options.maxRequestSize()) {
+      fail(new ApiError(413, "request_too_large", "An upload may be at most " + options.maxRequestSize()
+          + " bytes (uploads.maxRequestSize)."));
+    } else if (part.holding()) {
+      part.hold(chunk); // parsed before the pause took hold: written after the look, in order
+    } else {
+      store(upload, part, chunk);
+    }
   }
 
-  private void commit() {
-    if (done.future().isComplete()) {
+  /** Writes {@code chunk} if the free-space allowance covers it; else pauses, looks, then writes or refuses. */
+  private void store(HttpServerFileUpload upload, PartWriter part, Buffer chunk) {
+    if (space.covers(chunk.length())) {
+      write(upload, part, chunk);
       return;
     }
-    JsonArray files = new JsonArray();
-    List<Future<Void>> metadata = new ArrayList<>();
-    for (Part p : parts) {
-      JsonObject meta = new JsonObject().put("id", p.id).put("name", p.name).put("size", p.size)
-          .put("sha256", HexFormat.of().formatHex(p.sha256.digest())).put("contentType", p.contentType);
-      files.add(meta);
-      metadata.add(ctx.vertx().fileSystem().writeFile(dir.resolve(p.id + ".json").toString(), meta.toBuffer()));
-    }
-    Future.all(metadata).onComplete(ar -> {
-      if (ar.succeeded()) {
-        committed = true;
-        done.tryComplete(files);
-      } else {
-        done.tryFail(new ApiError(507, "insufficient_storage", "The upload's metadata could not be written."));
+    part.hold(chunk);
+    upload.pause();
+    space.recheck(chunk.length()).onComplete(ar -> {
+      if (over()) {
+        return;
+      }
+      if (ar.failed()) {
+        fail(ar.cause());
+        return;
+      }
+      store(upload, part, part.release()); // a chunk that grew while paused may need one more look
+      if (!part.holding() && !over() && !part.writeQueueFull()) {
+        upload.resume();
       }
     });
   }
 
-  /** Fails the upload: reading stops, the answer closes the connection, the scope deletes the partial files. */
-  private void stop(ApiError error) {
-    ctx.request().pause();
-    ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
-    done.tryFail(error);
+  private void write(HttpServerFileUpload upload, PartWriter part, Buffer chunk) {
+    int length = chunk.length();
+    space.writing(length);
+    part.write(chunk).onComplete(ar -> space.written(length)); // a failure fails the part's outcome
+    if (!over() && part.writeQueueFull()) { // over: a write that failed at once has had the file closed
+      upload.pause();
+      part.drainHandler(v -> {
+        if (!part.holding() && !over()) {
+          upload.resume();
+        }
+      });
+    }
   }
 
+  /** The body broke off (client gone) or could not be decoded: the client's doing, not a failure of the server. */
+  private void onBodyError(Throwable cause) {
+    fail(cause instanceof HttpClosedException || cause instanceof StreamResetException ? cause : BAD_BODY);
+  }
+
+  /** Every file is whole, flushed and closed: publish each one's metadata, then answer. */
+  private void commit() {
+    if (over()) {
+      return;
+    }
+    JsonArray answer = new JsonArray();
+    List<Future<Void>> published = new ArrayList<>();
+    for (PartWriter part : parts) {
+      JsonObject meta = part.metadata();
+      answer.add(meta);
+      published.add(files.publish(dir.resolve(part.id + ".json").toString(), meta.toBuffer()));
+    }
+    Future.all(published).onComplete(ar -> {
+      if (over()) {
+        return;
+      }
+      if (ar.failed()) {
+        fail(ar.cause());
+        return;
+      }
+      committed = true;
+      done.complete(answer);
+    });
+  }
+
+  /**
+   * Fails the upload: reading stops, every file it made goes, and the answer (its connection closed) says why; a
+   * client that has gone gets none.
+   */
+  private void fail(Throwable cause) {
+    if (over()) {
+      return;
+    }
+    failing = true;
+    ctx.request().pause();
+    files.discard();
+    if (cause instanceof HttpClosedException || cause instanceof StreamResetException) {
+      return; // the client went away: nobody to answer, and nothing to log
+    }
+    StorageFailure.of(cause, space, dir.toString()).onComplete(ar -> {
+      if (!ctx.response().headWritten()) {
+        ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+      }
+      done.tryFail(ar.succeeded() ? ar.result() : StorageFailure.FAILED);
+    });
+  }
 
   /**
    * The client's name as metadata: its last path segment, without control or format (bidirectional override)
@@ -193,13 +257,5 @@ public final class UploadReceiver {
     // another (an "exe.txt" that displays as "txt.exe"), are dropped.
     String clean = last.replaceAll("[\\p{Cntrl}\\p{Cf}]", "");
     return clean.length() > MAX_NAME ? clean.substring(0, MAX_NAME) : clean;
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -65,6 +65,9 @@ class ConfigTest {
         .hasMessageContaining("http.idleTimeout = 30").hasMessageContaining("250ms, 30s, 5m or 24h");
     assertThatThrownBy(() -> BulwarkConfig.fromJson(new JsonObject("{\"logging\":{\"level\":\"LOUD\"}}")))
         .hasMessageContaining("logging.level = \"LOUD\"").hasMessageContaining("TRACE, DEBUG, INFO, WARN, ERROR");
+    assertThatThrownBy(() -> BulwarkConfig.fromJson(new JsonObject(
+        "{\"uploads\":{\"freeSpaceCheckEvery\":\"1KiB\"}}")))
+        .hasMessageContaining("uploads.freeSpaceCheckEvery = \"1KiB\"").hasMessageContaining("from 4KiB to 1GiB");
     assertThatThrownBy(() -> BulwarkConfig.fromJson(new JsonObject("{\"http\":5}")))
         .hasMessageContaining("http = 5").hasMessageContaining("object");
   }

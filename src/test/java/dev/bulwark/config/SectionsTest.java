@@ -13,6 +13,7 @@ import dev.bulwark.server.HttpOptions;
 import dev.bulwark.server.RedisOptions;
 import dev.bulwark.session.SessionOptions;
 import dev.bulwark.stream.BodyLimitHandler;
+import dev.bulwark.stream.UploadOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.function.Function;
@@ -117,6 +118,8 @@ class SectionsTest {
     assertThatThrownBy(() -> new CacheOptions.Named("Bad Name")).hasMessageStartingWith("name = Bad Name");
     assertThatThrownBy(() -> new CacheOptions().setCaches(new CacheOptions.Named("a"), new CacheOptions.Named("a")))
         .hasMessageContaining("given twice");
+    assertThatThrownBy(() -> new UploadOptions().setFreeSpaceCheckEvery(0))
+        .hasMessageStartingWith("freeSpaceCheckEvery = 0");
     assertThatThrownBy(() -> new AdminOptions().setToken("hunter2")).hasMessageNotContaining("hunter2");
     assertThatThrownBy(() -> new RedisOptions().setUrl("http://secret@x")).hasMessageNotContaining("secret");
     // A copy is independent of its original.

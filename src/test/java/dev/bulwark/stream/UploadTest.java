@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 /** Uploads streamed to disk over real HTTP: checksums, limits, aborted and concurrent uploads, no leftovers. */
 class UploadTest {
 
-  private static final String BOUNDARY = "bulwarkBoundary7MA4YWxk";
+  static final String BOUNDARY = "bulwarkBoundary7MA4YWxk";
   private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private static TestServer server;
   private static Path dir;
