@@ -18,8 +18,6 @@ final class SessionRoutes implements RouteModule {
   private static final int MAX_KEY_LENGTH = 64;
   private static final String OCTETS = "application/octet-stream";
   private static final String NO_STORE = "no-store";
-  private static final String NOSNIFF_HEADER = "X-Content-Type-Options";
-  private static final String NOSNIFF = "nosniff";
   private static final ApiError NOT_FOUND = new ApiError(404, "not_found", "No value under this key in the session.");
 
   private final Sessions sessions;
@@ -51,7 +49,7 @@ final class SessionRoutes implements RouteModule {
         ApiError.fail(ctx, ar.failed() ? ar.cause() : NOT_FOUND);
         return;
       }
-      ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, OCTETS).putHeader(NOSNIFF_HEADER, NOSNIFF)
+      ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, OCTETS) // nosniff: on every main-port response
           .end(ar.result());
     }));
     router.delete("/session/data/:key").handler(ctx -> sessions.delete(ctx, keyOf(ctx))

@@ -48,7 +48,6 @@ final class UploadRoutes implements RouteModule {
         JsonObject meta = ar.result().toJsonObject();
         ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, meta.getString("contentType"))
             .putHeader("Content-Disposition", disposition(meta.getString("name")))
-            .putHeader("X-Content-Type-Options", "nosniff")
             .sendFile(dir.resolve(id).toString()).onFailure(e -> { });
       });
     });

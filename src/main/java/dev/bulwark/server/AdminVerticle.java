@@ -24,9 +24,11 @@ final class AdminVerticle extends ServingVerticle {
   @Override
   Router router() {
     Router router = Router.router(vertx);
+    AdminRoutes.noStore(router);
     router.route().handler(BearerTokenHandler.create(token));
     AdminRoutes.mount(router, parts.status(), parts.health()::summary);
-    RouterAssembly.renderErrors(router, ErrorHandler.create(config.http().retryAfter()));
+    RouterAssembly.answerHeadLikeGet(router);
+    RouterAssembly.renderErrors(router, new ErrorHandlerImpl(config.http().retryAfter(), parts.rejected()));
     parts.status().seal();
     return router;
   }
@@ -34,5 +36,10 @@ final class AdminVerticle extends ServingVerticle {
   @Override
   HttpServerOptions serverOptions() {
     return new HttpServerOptions().setHost(config.admin().host()).setPort(config.admin().port());
+  }
+
+  @Override
+  RejectedRequests rejected() {
+    return parts.rejected();
   }
 }

@@ -49,6 +49,7 @@ final class Admissions {
     Gauge.builder("bulwark.http.in.flight", this, Admissions::inFlight)
         .description("Requests in progress on the main port").register(registry);
     FunctionCounter.builder("bulwark.http.rejected", this, Admissions::rejected)
-        .description("Requests refused with 503 overloaded at admission").register(registry);
+        .description("Requests refused: overloaded at admission, or malformed by reason").tag("reason", "overloaded")
+        .register(registry);
   }
 }

@@ -131,9 +131,12 @@ public final class BulwarkServer {
     Budget bodies = budget.reserving("bodies", "memory.inflightBodyBytes", config.memory().effectiveInflightBodyBytes(),
         () -> memory.recordShed(MemoryMonitor.ShedReason.INFLIGHT_BYTES));
     registerStatus(status, instances);
-    ConnectionGuard connections = connectionGuard(config);
+    RejectedRequests rejected = new RejectedRequests(System::nanoTime);
+    rejected.bindTo(metrics.registry());
+    ConnectionGuard connections = connectionGuard(config, rejected);
     connections.bindTo(metrics.registry());
-    status.section("http", () -> admissions.toJson().mergeIn(connections.toJson()));
+    status.section("http", () -> admissions.toJson().mergeIn(connections.toJson())
+        .put("rejectedByReason", rejected.toJson()));
     MountedModules mounted = new MountedModules();
     status.section("modules", mounted::toJson).section("scopes", scopes::toJson)
         .section("pressure", () -> memory.toJson().put("inflightBodyBytes",
@@ -142,7 +145,7 @@ public final class BulwarkServer {
     scopes.bindTo(metrics.registry());
     MemoryMeters.bind(metrics.registry(), memory);
     ServerParts parts = new ServerParts(metrics, new RequestMeters(metrics.registry(), instances), status, scopes,
-        memory, new BodyReader(config.http().maxBodySize(), bodies), mounted, health, connections);
+        memory, new BodyReader(config.http().maxBodySize(), bodies), mounted, health, connections, rejected);
     Supplier<List<RouteModule>> builtIn = builtInRoutes(config, status, budget);
     status.section("budgets", budget::toJson);
     budget.bindTo(metrics.registry());
@@ -171,7 +174,7 @@ public final class BulwarkServer {
         .map(this);
   }
 
-  private ConnectionGuard connectionGuard(BulwarkConfig config) {
+  private ConnectionGuard connectionGuard(BulwarkConfig config, RejectedRequests rejected) {
     int max = config.maxConnections();
     if (config.http().maxConnections() == 0 && max < HttpOptions.AUTO_MAX_CONNECTIONS) {
       LOG.warn("http.maxConnections is {} (automatic): the open-file limit (ulimit -n) is {}; raise it to allow {}",
@@ -179,7 +182,8 @@ public final class BulwarkServer {
     }
     boolean refuse = config.memory().refuseConnectionsWhenCritical();
     return new ConnectionGuard(max, config.http().headerTimeout(),
-        () -> refuse && memory.level() == PressureLevel.CRITICAL);
+        () -> refuse && memory.level() == PressureLevel.CRITICAL, rejected,
+        config.http().cleartextHttp2() ? null : HttpVerticle.serverOptions(config.http()));
   }
 
   /** The caches and the sessions (one of each per server, in the memory budget), then the route groups. */

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.Channel;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.impl.ConnectionBase;
 import java.time.Duration;
@@ -17,13 +18,16 @@ import java.util.function.BooleanSupplier;
  * What the main port checks of each connection as it opens, for the whole process: past {@code http.maxConnections}
  * open ones, or at CRITICAL pressure with {@code memory.refuseConnectionsWhenCritical}, it is closed at once, before
  * any of its requests is parsed, and counted; otherwise its HTTP/1.x request heads get {@code http.headerTimeout} to
- * arrive ({@link HeadDeadline}) and its responses carry {@code nosniff} ({@link NoSniffEncoder}). Per connection, not per request: the hot path never sees it.
+ * arrive ({@link HeadDeadline}), its requests' framing is checked ({@link RequestFraming}) and its responses carry
+ * {@code nosniff} ({@link NoSniffEncoder}). Per connection, not per request: the hot path never sees it.
  */
 final class ConnectionGuard implements Handler<HttpConnection> {
 
   private final int max;
   private final long headerTimeoutNanos;
   private final BooleanSupplier refuseNow;
+  private final RejectedRequests rejected;
+  private final HttpServerOptions decoderOptions;
   private final AtomicInteger open = new AtomicInteger();
   private final LongAdder refused = new LongAdder();
   private final LongAdder refusedWhenCritical = new LongAdder();
@@ -33,8 +37,15 @@ final class ConnectionGuard implements Handler<HttpConnection> {
    * @param max the resolved {@code http.maxConnections}
    * @param refuseNow true while new connections are to be refused whatever their number (CRITICAL pressure)
    */
-  ConnectionGuard(int max, Duration headerTimeout, BooleanSupplier refuseNow) {
+  /**
+   * @param decoderOptions the main port's options when its connections reach this guard before any byte is decoded
+   *     (cleartext HTTP/2 off), so their decoder may be replaced; null otherwise
+   */
+  ConnectionGuard(int max, Duration headerTimeout, BooleanSupplier refuseNow, RejectedRequests rejected,
+      HttpServerOptions decoderOptions) {
     this.max = max;
+    this.decoderOptions = decoderOptions;
+    this.rejected = rejected;
     this.headerTimeoutNanos = headerTimeout.toNanos();
     this.refuseNow = refuseNow;
   }
@@ -66,6 +77,7 @@ final class ConnectionGuard implements Handler<HttpConnection> {
 
   private void install(Channel channel) {
     HeadDeadline.install(channel.pipeline(), headerTimeoutNanos, headTimeouts::increment);
+    RequestFraming.install(channel.pipeline(), decoderOptions, rejected::record);
     NoSniffEncoder.install(channel.pipeline());
   }
 

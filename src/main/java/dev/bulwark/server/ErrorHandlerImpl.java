@@ -21,9 +21,16 @@ final class ErrorHandlerImpl implements ErrorHandler {
   private static final String JSON = "application/json";
 
   private final String retryAfterSeconds;
+  private final RejectedRequests rejected;
 
   ErrorHandlerImpl(Duration retryAfter) {
+    this(retryAfter, new RejectedRequests(System::nanoTime));
+  }
+
+  /** Counts the requests it answers as malformed in {@code rejected}. */
+  ErrorHandlerImpl(Duration retryAfter, RejectedRequests rejected) {
     this.retryAfterSeconds = Long.toString(Math.max(1, retryAfter.toSeconds()));
+    this.rejected = rejected;
   }
 
   @Override
@@ -33,14 +40,21 @@ final class ErrorHandlerImpl implements ErrorHandler {
     String code;
     String message;
     JsonObject details = null;
+    if (!(failure instanceof ApiError) && !(failure instanceof HttpClosedException) && statusOf(ctx, failure) >= 500) {
+      ApiError malformed = MalformedRequest.of(ctx.request());
+      if (malformed != null) {
+        rejected.record(malformed == MalformedRequest.BAD_HOST ? RejectedRequests.Reason.BAD_HOST
+            : RejectedRequests.Reason.BAD_PATH);
+        failure = malformed;
+      }
+    }
     if (failure instanceof ApiError e) {
       status = e.status();
       code = e.code();
       message = e.getMessage();
       details = e.details();
     } else if (failure == null || failure instanceof HttpException) {
-      status = failure == null ? ctx.statusCode() : ((HttpException) failure).getStatusCode();
-      status = status < 400 || status > 599 ? 500 : status;
+      status = statusOf(ctx, failure);
       code = StatusCodes.code(status);
       message = StatusCodes.message(status);
     } else if (failure instanceof HttpClosedException) {
@@ -54,6 +68,15 @@ final class ErrorHandlerImpl implements ErrorHandler {
           routeOf(ctx), failure);
     }
     send(ctx, status, code, message, details);
+  }
+
+  /** The status a failure that is not an {@link ApiError} would be answered with. */
+  private static int statusOf(RoutingContext ctx, Throwable failure) {
+    if (failure == null || failure instanceof HttpException) {
+      int status = failure == null ? ctx.statusCode() : ((HttpException) failure).getStatusCode();
+      return status < 400 || status > 599 ? 500 : status;
+    }
+    return 500;
   }
 
   private void send(RoutingContext ctx, int status, String code, String message, JsonObject details) {

@@ -45,14 +45,25 @@ final class HttpVerticle extends ServingVerticle {
 
   @Override
   HttpServerOptions serverOptions() {
-    HttpOptions http = config.http();
+    return serverOptions(config.http());
+  }
+
+  /** The main port's server options; its connections' decoders are made from them too. */
+  static HttpServerOptions serverOptions(HttpOptions http) {
     return new HttpServerOptions()
         .setHost(http.host())
         .setPort(http.port())
         .setMaxHeaderSize(http.maxHeaderSize())
         .setMaxInitialLineLength(http.maxInitialLineLength())
-        .setIdleTimeout((int) http.idleTimeout().toSeconds())
-        .setIdleTimeoutUnit(TimeUnit.SECONDS)
+        // In milliseconds: in seconds, 500ms would become 0, which is no idle timeout at all.
+        .setIdleTimeout((int) http.idleTimeout().toMillis())
+        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+        .setHandle100ContinueAutomatically(true)
         .setHttp2ClearTextEnabled(http.cleartextHttp2());
+  }
+
+  @Override
+  RejectedRequests rejected() {
+    return parts.rejected();
   }
 }

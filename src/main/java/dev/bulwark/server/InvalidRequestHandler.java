@@ -12,6 +12,12 @@ import io.vertx.core.http.HttpServerResponse;
  */
 final class InvalidRequestHandler implements Handler<HttpServerRequest> {
 
+  private final RejectedRequests rejected;
+
+  InvalidRequestHandler(RejectedRequests rejected) {
+    this.rejected = rejected;
+  }
+
   @Override
   public void handle(HttpServerRequest request) {
     Throwable cause = request.decoderResult().cause();
@@ -20,6 +26,8 @@ final class InvalidRequestHandler implements Handler<HttpServerRequest> {
       String what = cause.getClass().getSimpleName();
       status = what.contains("Line") ? 414 : what.contains("Header") ? 431 : 400;
     }
+    rejected.record(status == 414 ? RejectedRequests.Reason.URI_TOO_LONG
+        : status == 431 ? RejectedRequests.Reason.HEADERS_TOO_LARGE : RejectedRequests.Reason.MALFORMED);
     HttpServerResponse response = request.response();
     if (response.closed()) {
       return; // the client left in the middle of a head (the decoder reports that too): no one to answer

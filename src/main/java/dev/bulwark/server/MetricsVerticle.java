@@ -29,4 +29,9 @@ final class MetricsVerticle extends ServingVerticle {
   HttpServerOptions serverOptions() {
     return new HttpServerOptions().setHost(config.http().host()).setPort(config.metrics().port());
   }
+
+  @Override
+  RejectedRequests rejected() {
+    return parts.rejected();
+  }
 }

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * <p>It stands in for Vert.x 5's {@code VertxHttpResponseEncoder} (final, so not extended) under the same pipeline
  * name, and does what that does: Vert.x's header map encodes itself, and the body of an answer to HEAD is never
  * written. That last needs a package-private method of Vert.x, reached once at start; when it cannot be, the encoder
- * is not used and {@link NoSniffGuard} adds the header per request instead.
+ * is not used and {@link Http2Parity} adds the header per request instead.
  */
 final class NoSniffEncoder extends HttpResponseEncoder {
 

@@ -10,6 +10,7 @@ import dev.bulwark.spi.PathPrefixes;
 import dev.bulwark.spi.RouteModule;
 import dev.bulwark.stream.BodyLimitHandler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.LoggerHandler;
@@ -44,9 +45,23 @@ final class RouterAssembly {
       List<Route> all = router.getRoutes();
       parts.modules().record(module.name(), sourceOf.apply(module), new ArrayList<>(all.subList(before, all.size())));
     }
+    answerHeadLikeGet(router);
     guards(vertx, config, parts, admission, critical.build(), streamed.build(), router.route().order(Integer.MIN_VALUE));
-    renderErrors(router, ErrorHandler.create(config.http().retryAfter()));
+    renderErrors(router, new ErrorHandlerImpl(config.http().retryAfter(), parts.rejected()));
     return router;
+  }
+
+  /**
+   * Every GET route answers HEAD too, as HTTP requires of a GET resource (RFC 9110 9.3.2): Vert.x sends the head of
+   * the GET answer without its body, so HEAD-based health checks and link checkers work. Set once at assembly.
+   */
+  static void answerHeadLikeGet(Router router) {
+    for (Route route : router.getRoutes()) {
+      java.util.Set<HttpMethod> methods = route.methods();
+      if (methods != null && methods.contains(HttpMethod.GET) && !methods.contains(HttpMethod.HEAD)) {
+        route.method(HttpMethod.HEAD);
+      }
+    }
   }
 
   /**
@@ -61,7 +76,7 @@ final class RouterAssembly {
       guards.handler(LoggerHandler.create()); // a vertx-web platform handler: it must come first on its route
     }
     List<RequestScopeHandler.Guard> entering = new ArrayList<>();
-    entering.add(new NoSniffGuard());
+    entering.add(new Http2Parity(config.http().maxInitialLineLength(), parts.rejected()));
     if (parts.metrics().enabled()) {
       entering.add(RequestMetricsHandler.create(parts.requestMeters()));
     }

@@ -10,5 +10,5 @@ import dev.bulwark.spi.Bodies;
 
 /** What all verticles of one server share: built once at start, handed to each verticle's constructor. */
 record ServerParts(Metrics metrics, RequestMeters requestMeters, AdminStatus status, ScopeCounters scopes,
-    MemoryMonitor memory, Bodies bodies, MountedModules modules, Health health, ConnectionGuard connections) {
+    MemoryMonitor memory, Bodies bodies, MountedModules modules, Health health, ConnectionGuard connections, RejectedRequests rejected) {
 }

@@ -29,6 +29,9 @@ abstract class ServingVerticle extends VerticleBase {
 
   abstract HttpServerOptions serverOptions();
 
+  /** Where this port counts the requests it refuses as malformed. */
+  abstract RejectedRequests rejected();
+
   /** Adds what this port needs to its server before it listens (a connection handler, say); nothing by default. */
   HttpServer configure(HttpServer server) {
     return server;
@@ -40,7 +43,7 @@ abstract class ServingVerticle extends VerticleBase {
     HttpServerOptions options = serverOptions();
     return configure(vertx.createHttpServer(options))
         .requestHandler(router)
-        .invalidRequestHandler(new InvalidRequestHandler())
+        .invalidRequestHandler(new InvalidRequestHandler(rejected()))
         .listen()
         .onSuccess(s -> {
           server = s;
