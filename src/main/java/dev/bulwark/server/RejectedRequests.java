@@ -23,7 +23,7 @@ final class RejectedRequests {
   /** Why a request was refused; each is one {@code reason} tag. */
   enum Reason {
     BAD_PATH, BAD_HOST, MALFORMED, URI_TOO_LONG, HEADERS_TOO_LARGE, TRANSFER_CODING, LENGTH_AND_CHUNKED, EXPECTATION,
-    CHUNK_FRAMING;
+    CHUNK_FRAMING, VERSION;
 
     final String tag = name().toLowerCase(Locale.ROOT);
   }

@@ -100,7 +100,7 @@ final class RequestFraming extends ChannelDuplexHandler {
       return;
     }
     if (msg instanceof HttpRequest request && request.decoderResult().isSuccess()) {
-      Reason reason = check(request.headers());
+      Reason reason = check(request);
       if (reason != null) {
         refuse(ctx, msg, reason);
         return;
@@ -114,7 +114,12 @@ final class RequestFraming extends ChannelDuplexHandler {
     ctx.fireChannelRead(msg);
   }
 
-  private static Reason check(HttpHeaders headers) {
+  private static Reason check(HttpRequest request) {
+    HttpVersion version = request.protocolVersion();
+    if (version != HttpVersion.HTTP_1_1 && version != HttpVersion.HTTP_1_0) {
+      return Reason.VERSION; // HTTP/1.2 or HTTP/9.9: Vert.x would answer 501, a client's error is a 4xx
+    }
+    HttpHeaders headers = request.headers();
     String coding = headers.get(HttpHeaderNames.TRANSFER_ENCODING);
     if (coding != null) {
       int comma = coding.lastIndexOf(',');
@@ -146,6 +151,8 @@ final class RequestFraming extends ChannelDuplexHandler {
     boolean expectation = reason == Reason.EXPECTATION;
     String body = expectation
         ? "{\"error\":\"expectation_failed\",\"message\":\"Only Expect: 100-continue is supported.\"}"
+        : reason == Reason.VERSION
+        ? "{\"error\":\"bad_version\",\"message\":\"This server speaks HTTP/1.0, HTTP/1.1 and HTTP/2.\"}"
         : "{\"error\":\"bad_request\",\"message\":\"The request's framing cannot be trusted (" + reason.tag + ").\"}";
     FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
         expectation ? HttpResponseStatus.EXPECTATION_FAILED : HttpResponseStatus.BAD_REQUEST,

@@ -66,6 +66,7 @@ class HostileClientTest {
       "PUT /cache/default/k HTTP/1.1\\r\\nHost: x\\r\\nTransfer-Encoding: xchunked\\r\\n\\r\\n5\\r\\nhello\\r\\n0\\r\\n\\r\\n | 400 | bad_request",
       "PUT /cache/default/k HTTP/1.1\\r\\nHost: x\\r\\nTransfer-Encoding: chunked, gzip\\r\\n\\r\\n | 400 | bad_request",
       "PUT /cache/default/k HTTP/1.1\\r\\nHost: x\\r\\nContent-Length: 3\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n5\\r\\nhello\\r\\n0\\r\\n\\r\\nGET /hello HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n | 400 | bad_request",
+      "GET /hello HTTP/9.9\\r\\nHost: x\\r\\n\\r\\n | 400 | bad_version",
       "PUT /cache/default/k HTTP/1.1\\r\\nHost: x\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n-5\\r\\nhello\\r\\n0\\r\\n\\r\\n | 400 | bad_request",
       "PUT /cache/default/k HTTP/1.1\\r\\nHost: x\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\nFFFFFFFFFFFFFFFFFF\\r\\nhello\\r\\n0\\r\\n\\r\\n | 400 | bad_request",
   })
