@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Two handlers share one state: one before the HTTP decoder sees bytes arrive (a head starts), one after it sees
  * the decoded request (the head is complete) and its last content (the next bytes start a new head). A head that
  * arrives in the read that started it, which is almost every head, costs two field writes and a clock read; a timer
- * is scheduled only for a head still incomplete after its read. After an upgrade (WebSocket, h2c) the decoder is gone
+ * is scheduled only for a connection's first head (due from the connection's start, before any byte) and for a head
+ * still incomplete after its read. After an upgrade (WebSocket, h2c) the decoder is gone
  * and the handlers remove themselves the first time their timer fires.
  */
 final class HeadDeadline {
