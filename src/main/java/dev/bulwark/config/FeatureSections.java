@@ -129,7 +129,8 @@ final class FeatureSections {
   static FilesOptions files(Section files, Section data) throws ConfigException {
     return new FilesOptions()
         .setRoot(files.string("root", FilesOptions.DEFAULT_ROOT,
-            "Directory served by `GET /files/{path}`; nothing outside it is ever served."))
+            "Directory served by `GET /files/{path}`; nothing outside it is ever served. When it is missing or not a "
+            + "readable directory, one WARN at start names it and its absolute path."))
         .setCompress(files.bool("compress", FilesOptions.DEFAULT_COMPRESS,
             "Gzip files whose type compresses when the client accepts it (streamed; never for Range requests)."))
         .setCompressMaxSize(files.size("compressMaxSize", FilesOptions.DEFAULT_COMPRESS_MAX_SIZE,

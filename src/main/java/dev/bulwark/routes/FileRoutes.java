@@ -31,7 +31,14 @@ final class FileRoutes implements RouteModule {
     Path root = Path.of(files.root()).toAbsolutePath();
     router.route("/files/*").method(HttpMethod.GET).method(HttpMethod.HEAD)
         .handler(ctx -> {
-          String relative = ctx.normalizedPath().substring(PREFIX.length() - 1).replaceFirst("^/", "");
+          // Vert.x has decoded unreserved characters only (which never make a '%', so nothing is decoded twice) and
+          // removed dot segments; the rest of the name is decoded here, strictly (else 400 bad_path), then checked.
+          String path = ctx.normalizedPath();
+          String relative = SafePath.decode(path.length() > PREFIX.length() ? path.substring(PREFIX.length()) : "");
+          if (relative == null) {
+            NOT_FOUND.failOn(ctx);
+            return;
+          }
           // Resolving touches the file system (real path, attributes): a worker thread does it.
           context.vertx().executeBlocking(() -> SafePath.resolve(root, relative), false).onComplete(ar -> {
             if (ar.failed() || ar.result() == null) {

@@ -2,6 +2,7 @@ package dev.bulwark.routes;
 
 import dev.bulwark.spi.ApiError;
 import dev.bulwark.spi.RouteModule;
+import dev.bulwark.stream.FileSender;
 import dev.bulwark.stream.UploadOptions;
 import dev.bulwark.stream.UploadReceiver;
 import io.vertx.core.http.HttpHeaders;
@@ -45,10 +46,14 @@ final class UploadRoutes implements RouteModule {
           NOT_FOUND.failOn(ctx);
           return;
         }
+        if (ctx.response().ended()) {
+          return; // the request timed out while the metadata was read
+        }
         JsonObject meta = ar.result().toJsonObject();
         ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, meta.getString("contentType"))
-            .putHeader("Content-Disposition", disposition(meta.getString("name")))
-            .sendFile(dir.resolve(id).toString()).onFailure(e -> { });
+            .putHeader("Content-Disposition", disposition(meta.getString("name")));
+        // Deleted between its metadata and its data (a concurrent DELETE): 404, not a wait for the request timeout.
+        FileSender.sendWhole(ctx, dir.resolve(id));
       });
     });
     router.delete("/uploads/:id").handler(ctx -> {

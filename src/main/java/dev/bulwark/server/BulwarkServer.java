@@ -13,6 +13,7 @@ import dev.bulwark.health.Health;
 import dev.bulwark.memory.Budget;
 import dev.bulwark.memory.MemoryBudget;
 import dev.bulwark.stream.BodyReader;
+import dev.bulwark.stream.SafePath;
 import dev.bulwark.memory.MemoryMeters;
 import dev.bulwark.memory.MemoryMonitor;
 import dev.bulwark.memory.PressureLevel;
@@ -110,9 +111,23 @@ public final class BulwarkServer {
       metrics.bindJvm();
       return null;
     });
-    return Future.all(server.deploy(config, instances, userModules, sourceOf), jvmMeters).map(server)
+    Future<Void> filesRoot = vertx.executeBlocking(() -> {
+      warnIfUnservable(config.files().root());
+      return null;
+    });
+    return Future.all(server.deploy(config, instances, userModules, sourceOf), jvmMeters, filesRoot).map(server)
         .onSuccess(v -> server.logStarted(config, instances, begin))
         .recover(failure -> server.close().transform(ignored -> Future.failedFuture(failure)));
+  }
+
+  /** A files.root that cannot serve anything (the default "public" in a fresh directory) would show only as 404s. */
+  private static void warnIfUnservable(String root) {
+    Path path = Path.of(root).toAbsolutePath();
+    String problem = SafePath.unservable(path);
+    if (problem != null) {
+      LOG.warn("files.root \"{}\" ({}) {}: no file will be served until it is a readable directory", root, path,
+          problem);
+    }
   }
 
   private Future<BulwarkServer> deploy(BulwarkConfig config, int instances, Supplier<List<RouteModule>> userModules,

@@ -43,12 +43,11 @@ final class ErrorHandlerImpl implements ErrorHandler {
     if (!(failure instanceof ApiError) && !(failure instanceof HttpClosedException) && statusOf(ctx, failure) >= 500) {
       ApiError malformed = MalformedRequest.of(ctx.request());
       if (malformed != null) {
-        rejected.record(malformed == MalformedRequest.BAD_HOST ? RejectedRequests.Reason.BAD_HOST
-            : RejectedRequests.Reason.BAD_PATH);
         failure = malformed;
       }
     }
     if (failure instanceof ApiError e) {
+      countIfMalformed(e);
       status = e.status();
       code = e.code();
       message = e.getMessage();
@@ -68,6 +67,15 @@ final class ErrorHandlerImpl implements ErrorHandler {
           routeOf(ctx), failure);
     }
     send(ctx, status, code, message, details);
+  }
+
+  /** Counts a malformed request, found here or by a route (a file name that is not UTF-8 is a {@code bad_path} too). */
+  private void countIfMalformed(ApiError e) {
+    if (e.code().equals(MalformedRequest.BAD_PATH.code())) {
+      rejected.record(RejectedRequests.Reason.BAD_PATH);
+    } else if (e.code().equals(MalformedRequest.BAD_HOST.code())) {
+      rejected.record(RejectedRequests.Reason.BAD_HOST);
+    }
   }
 
   /** The status a failure that is not an {@link ApiError} would be answered with. */

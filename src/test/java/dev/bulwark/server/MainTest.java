@@ -67,8 +67,9 @@ class MainTest {
 
   @Test
   void jsonLoggingWritesOneObjectPerLineAndNothingPerRequest() throws Exception {
+    // An existing files.root: a missing one is a WARN at start, and this test wants only the INFO start lines.
     Process p = start(Map.of("BULWARK_HTTP_PORT", "0", "BULWARK_ADMIN_PORT", "0", "BULWARK_LOGGING_JSON", "true",
-        "BULWARK_HTTP_HOST", "127.0.0.1"));
+        "BULWARK_HTTP_HOST", "127.0.0.1", "BULWARK_FILES_ROOT", dir.toString()));
     try {
       List<String> lines = awaitLines(3); // the test class path's example module, then the start lines
       for (String line : lines) {

@@ -46,7 +46,9 @@ public final class TestServer implements AutoCloseable {
     Path dir = Files.createTempDirectory("bulwark-test");
     JsonObject json = new JsonObject()
         .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0).put("shutdownGrace", "2s"))
-        .put("admin", new JsonObject().put("port", 0).put("tokenFile", dir.resolve("admin.token").toString()));
+        .put("admin", new JsonObject().put("port", 0).put("tokenFile", dir.resolve("admin.token").toString()))
+        // An existing root, so the start's WARN about a missing one is only seen by the tests that want it.
+        .put("files", new JsonObject().put("root", dir.toString()));
     for (String section : overrides.fieldNames()) {
       JsonObject base = json.getJsonObject(section, new JsonObject());
       json.put(section, base.mergeIn(overrides.getJsonObject(section)));
