@@ -2,6 +2,9 @@ package dev.bulwark.admin;
 
 import dev.bulwark.spi.Ranges;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 
 /**
  * Options of the separate, token-protected admin port. A new object holds the defaults; every setter rejects a value
@@ -87,10 +90,27 @@ public final class AdminOptions {
     return tokenFile;
   }
 
+  /** A path, not a directory: {@link #isFilePath}. */
   public AdminOptions setTokenFile(String tokenFile) {
-    Ranges.check(tokenFile != null, "tokenFile", null, "a path");
+    Ranges.check(isFilePath(tokenFile), "tokenFile", tokenFile, "the path of a file, not a directory");
     this.tokenFile = tokenFile;
     return this;
+  }
+
+  /**
+   * True for a path that can name a file to write: it has a file name ({@code /} and {@code ""} do not) and is not an
+   * existing directory.
+   */
+  public static boolean isFilePath(String path) {
+    if (path == null) {
+      return false;
+    }
+    try {
+      Path p = Path.of(path);
+      return p.getFileName() != null && !p.getFileName().toString().isEmpty() && !Files.isDirectory(p);
+    } catch (InvalidPathException e) {
+      return false;
+    }
   }
 
   /** These options under the keys of the {@code admin} config section; a token that is set shows as {@code ****}. */

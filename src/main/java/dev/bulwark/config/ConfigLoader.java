@@ -1,10 +1,6 @@
 package dev.bulwark.config;
 
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +25,7 @@ final class ConfigLoader {
     Sources sources = new Sources();
     JsonObject merged = new JsonObject();
     for (Path file : files) {
-      sources.merge(merged, readFile(file), file.toString(), "");
+      sources.merge(merged, ConfigFile.read(file), file.toString(), "");
     }
     // Modules are found once, in the directory the files or the environment name, and declare their keys on every
     // pass below.
@@ -42,7 +38,7 @@ final class ConfigLoader {
     ModuleSource once = ignored -> found;
     // The defaults pass lists every key, so environment names can be matched to keys exactly.
     List<Key> known = BulwarkConfig.build(new JsonObject(), new Sources(), once).keys();
-    sources.merge(merged, fromEnvironment(env, known), "environment", "");
+    mergeEnvironment(merged, sources, env, known);
     return load(merged, sources, once);
   }
 
@@ -55,25 +51,12 @@ final class ConfigLoader {
     return config;
   }
 
-  private static JsonObject readFile(Path file) throws ConfigException {
-    String text;
-    try {
-      text = Files.readString(file);
-    } catch (NoSuchFileException e) {
-      throw new ConfigException("config file " + file + " does not exist");
-    } catch (IOException e) {
-      throw new ConfigException("config file " + file + " cannot be read: " + e.getMessage());
-    }
-    try {
-      return new JsonObject(text);
-    } catch (DecodeException | ClassCastException e) {
-      String why = e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse("");
-      throw new ConfigException("config file " + file + " is not a JSON object" + why);
-    }
-  }
-
-  /** Maps {@code BULWARK_HTTP_PORT} to {@code http.port}; camel case keys also match with underscores. */
-  static JsonObject fromEnvironment(Map<String, String> env, List<Key> known) throws ConfigException {
+  /**
+   * Merges each {@code BULWARK_*} variable as a source of its own, so an error names the variable; maps
+   * {@code BULWARK_HTTP_PORT} to {@code http.port}, and camel case keys also match with underscores.
+   */
+  static void mergeEnvironment(JsonObject merged, Sources sources, Map<String, String> env, List<Key> known)
+      throws ConfigException {
     Map<String, String> byEnvName = new TreeMap<>();
     for (Key key : known) {
       if (!key.type().equals("section")) {
@@ -81,7 +64,7 @@ final class ConfigLoader {
         byEnvName.put(envName(key.path(), true), key.path());
       }
     }
-    JsonObject out = new JsonObject();
+    Map<String, String> variableOf = new TreeMap<>();
     for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
       if (!e.getKey().startsWith(ENV_PREFIX)) {
         continue;
@@ -91,9 +74,15 @@ final class ConfigLoader {
         throw new ConfigException("unknown environment variable " + e.getKey() + ": it names no config key"
             + Suggestions.closest(e.getKey(), byEnvName.keySet()));
       }
-      putPath(out, path, e.getValue());
+      String other = variableOf.put(path, e.getKey());
+      if (other != null) {
+        // Both spellings of one key: which one wins would be an accident of ordering.
+        throw new ConfigException(other + " and " + e.getKey() + " both set " + path + "; keep one");
+      }
+      JsonObject one = new JsonObject();
+      putPath(one, path, e.getValue());
+      sources.merge(merged, one, e.getKey(), "");
     }
-    return out;
   }
 
   static String envName(String path, boolean splitCamelCase) {

@@ -68,7 +68,8 @@ final class FeatureSections {
       try {
         options.setInlineTypes(inline);
       } catch (IllegalArgumentException e) {
-        throw new ConfigException("cache." + e.getMessage());
+        throw cache.invalid("inlineTypes", new io.vertx.core.json.JsonArray(inline),
+            e.getMessage().substring(e.getMessage().indexOf(':') + 2));
       }
     }
     List<CacheOptions.Named> named = new ArrayList<>();
@@ -80,7 +81,9 @@ final class FeatureSections {
 
   private static CacheOptions.Named named(String name, Section s) throws ConfigException {
     int maxEntries = s.integer("maxEntries", CacheOptions.Named.DEFAULT_MAX_ENTRIES, CacheOptions.Named.MIN_MAX_ENTRIES,
-        CacheOptions.Named.MAX_MAX_ENTRIES, "Most entries this cache holds.");
+        CacheOptions.Named.MAX_MAX_ENTRIES, "Most entries this cache holds. `caches` lists every cache there is: "
+            + "`default` exists only while no cache is declared, so declaring one (`caches.users`) removes it unless "
+            + "it is declared too.");
     long maxWeight = s.size("maxWeight", CacheOptions.Named.DEFAULT_MAX_WEIGHT, CacheOptions.Named.MIN_MAX_WEIGHT,
         CacheOptions.Named.MAX_MAX_WEIGHT,
         "Most bytes this cache holds (key, value and entry overhead, estimated); least valuable entries go first.");
@@ -121,7 +124,7 @@ final class FeatureSections {
     try {
       return options.setCookieName(cookieName);
     } catch (IllegalArgumentException e) {
-      throw new ConfigException("sessions.cookieName = \"" + cookieName + "\": expected 1 to 64 of A-Z a-z 0-9 . _ -");
+      throw s.invalid("cookieName", cookieName, "expected 1 to 64 of A-Z a-z 0-9 . _ -");
     }
   }
 

@@ -3,6 +3,7 @@ package dev.bulwark.config;
 import dev.bulwark.memory.MemoryOptions;
 import dev.bulwark.memory.MemoryOptions.Thresholds;
 import dev.bulwark.scope.ScopeOptions;
+import dev.bulwark.spi.PathPrefixes;
 
 /**
  * Reads the sections of the request guards ({@code scope}, {@code memory}) into their options. Each key is declared
@@ -72,7 +73,7 @@ final class GuardSections {
             "Starts even when the budgets' limits add up to more than `memory.budget` (logged); otherwise that exits "
                 + "2."))
         .setCriticalRoutes(s.stringList("criticalRoutes", MemoryOptions.MAX_CRITICAL_ROUTES,
-            "Path prefixes never shed (matched on whole path segments), besides the routes modules declare critical "
+            PathPrefixes::narrowerThanRoot, "expected " + MemoryOptions.CRITICAL_ROUTES_ALLOWED, "Path prefixes never shed (matched on whole path segments), besides the routes modules declare critical "
                 + "(`/health`, `/critical`, the metrics path) (e.g. `/orders`)."))
         .setCloseConnectionsWhenElevated(s.bool("closeConnectionsWhenElevated",
             MemoryOptions.DEFAULT_CLOSE_WHEN_ELEVATED,
@@ -101,7 +102,7 @@ final class GuardSections {
       return new Thresholds(e, c);
     } catch (IllegalArgumentException belowElevated) {
       // The section checked each range; only the order of the two can be wrong here.
-      throw new ConfigException("memory thresholds: critical (" + c + ") is below elevated (" + e + ")");
+      throw s.invalid("critical", c, "expected at least elevated (" + e + ")");
     }
   }
 }

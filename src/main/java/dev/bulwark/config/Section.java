@@ -167,13 +167,22 @@ public final class Section {
 
   /** A list of strings, at most {@code maxItems}; from the environment, a comma-separated string. */
   public java.util.List<String> stringList(String name, int maxItems, String meaning) throws ConfigException {
+    return stringList(name, maxItems, item -> true, "", meaning);
+  }
+
+  /**
+   * As {@link #stringList(String, int, String)}, each item accepted by {@code valid}; otherwise the error names the
+   * key, the value as given and {@code allowed}.
+   */
+  public java.util.List<String> stringList(String name, int maxItems, java.util.function.Predicate<String> valid,
+      String allowed, String meaning) throws ConfigException {
     Object raw = json.getValue(name);
     java.util.List<String> value = new java.util.ArrayList<>();
-    String allowed = "expected a list of at most " + maxItems + " strings";
+    String notAList = "expected a list of at most " + maxItems + " strings";
     if (raw instanceof io.vertx.core.json.JsonArray array) {
       for (Object item : array) {
         if (!(item instanceof String str)) {
-          throw sources.error(pathOf(name), raw, allowed);
+          throw sources.error(pathOf(name), raw, notAList);
         }
         value.add(str);
       }
@@ -184,14 +193,30 @@ public final class Section {
         }
       }
     } else if (raw != null) {
-      throw sources.error(pathOf(name), raw, allowed);
+      throw sources.error(pathOf(name), raw, notAList);
     }
     if (value.size() > maxItems) {
+      throw sources.error(pathOf(name), raw, notAList);
+    }
+    if (!value.stream().allMatch(valid)) {
       throw sources.error(pathOf(name), raw, allowed);
     }
     record(name, "list of strings", new io.vertx.core.json.JsonArray(), new io.vertx.core.json.JsonArray(value), false,
         meaning);
     return java.util.List.copyOf(value);
+  }
+
+  /**
+   * The error for a value of key {@code name} that a check outside this class refused, in the same shape as the
+   * others: {@code <key> = <value> (from <file or variable>): <allowed>}.
+   */
+  ConfigException invalid(String name, Object given, String allowed) {
+    return sources.error(pathOf(name), given, allowed);
+  }
+
+  /** As {@link #invalid}, for a value never to be printed: {@code shown} stands in for it. */
+  ConfigException invalidSecret(String name, String shown, String allowed) {
+    return sources.errorShowing(pathOf(name), shown, allowed);
   }
 
   private String readString(String name, String def) throws ConfigException {

@@ -21,7 +21,7 @@ final class ServerSections {
     return new HttpOptions()
         .setHost(s.string("host", HttpOptions.DEFAULT_HOST, "Address the main port binds to."))
         .setPort(s.integer("port", HttpOptions.DEFAULT_PORT, HttpOptions.MIN_PORT, HttpOptions.MAX_PORT,
-            "Main HTTP port; 0 picks a free one (logged)."))
+            "Main HTTP port; 0 picks one free port that every event loop serves (logged)."))
         .setInstances(s.integer("instances", HttpOptions.DEFAULT_INSTANCES, HttpOptions.MIN_INSTANCES,
             HttpOptions.MAX_INSTANCES, "Event loops, each with one HTTP verticle instance; 0 means one per core."))
         .setMaxInFlight(s.integer("maxConcurrentRequests", HttpOptions.DEFAULT_MAX_IN_FLIGHT,
@@ -71,13 +71,20 @@ final class ServerSections {
             "Admin port; 0 picks a free one (logged)."));
     String token = s.secret("token", AdminOptions.DEFAULT_TOKEN,
         "Bearer token for every admin route (also env `BULWARK_ADMIN_TOKEN`); when empty one is generated.");
-    options.setTokenFile(s.string("tokenFile", AdminOptions.DEFAULT_TOKEN_FILE,
-        "Where a generated token is written (mode 0600); its path is logged at start."));
+    String tokenFile = s.string("tokenFile", AdminOptions.DEFAULT_TOKEN_FILE, "Where a generated token is written "
+        + "(mode 0600); its path is logged at start. While another running Bulwark holds this file (two instances "
+        + "started in one directory), this one writes it with `-<admin port>` added to its name "
+        + "(`var/admin-9091.token`) and logs that path.");
+    if (!AdminOptions.isFilePath(tokenFile)) {
+      throw s.invalid("tokenFile", tokenFile, "expected the path of a file, such as "
+          + AdminOptions.DEFAULT_TOKEN_FILE + ", not a directory");
+    }
+    options.setTokenFile(tokenFile);
     try {
       return options.setToken(token);
     } catch (IllegalArgumentException e) {
       // The token itself is never printed: only its length.
-      throw new ConfigException("admin.token = **** (" + token.length() + " characters): expected at least "
+      throw s.invalidSecret("token", "**** (" + token.length() + " characters)", "expected at least "
           + AdminOptions.MIN_TOKEN_LENGTH + " characters, or leave it empty to generate one");
     }
   }
@@ -90,12 +97,12 @@ final class ServerSections {
         .setJvm(s.bool("jvm", MetricsOptions.DEFAULT_JVM,
             "Adds JVM meters: memory, GC, threads, classes, CPU, open files, uptime."))
         .setPort(s.integer("port", MetricsOptions.DEFAULT_PORT, MetricsOptions.MIN_PORT, MetricsOptions.MAX_PORT,
-            "Port of a separate scrape server on `http.host` (0 picks a free one); -1 serves the scrape on the main "
-                + "port."));
+            "Port of a separate scrape server on `http.host` (0 picks a free one, logged); -1 serves the scrape on "
+                + "the main port."));
     try {
       return options.setPath(path);
     } catch (IllegalArgumentException e) {
-      throw new ConfigException("metrics.path = \"" + path + "\": expected a path such as /metrics");
+      throw s.invalid("path", path, "expected a path such as /metrics");
     }
   }
 
@@ -126,7 +133,7 @@ final class ServerSections {
       return options.setUrl(url);
     } catch (IllegalArgumentException e) {
       // The URL may hold a password: never printed.
-      throw new ConfigException("redis.url = (hidden): expected redis://host:port[/db] or rediss://...");
+      throw s.invalidSecret("url", "(hidden)", "expected redis://host:port[/db] or rediss://...");
     }
   }
 }

@@ -31,8 +31,12 @@ final class Sources {
   }
 
   ConfigException error(String path, Object given, String allowed) {
+    return errorShowing(path, Section.describe(given), allowed);
+  }
+
+  /** As {@link #error}, with the value already as it may be shown ({@code ****} for a secret). */
+  ConfigException errorShowing(String path, String shown, String allowed) {
     String from = originOf(path);
-    return new ConfigException(path + " = " + Section.describe(given) + (from == null ? "" : " (from " + from + ")")
-        + ": " + allowed);
+    return new ConfigException(path + " = " + shown + (from == null ? "" : " (from " + from + ")") + ": " + allowed);
   }
 }

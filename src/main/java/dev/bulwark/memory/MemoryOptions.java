@@ -1,5 +1,6 @@
 package dev.bulwark.memory;
 
+import dev.bulwark.spi.PathPrefixes;
 import dev.bulwark.spi.Ranges;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -41,6 +42,8 @@ public final class MemoryOptions {
   public static final double MAX_BUDGET_HEAP_SHARE = 0.95;
   public static final boolean DEFAULT_OVERCOMMIT = false;
   public static final int MAX_CRITICAL_ROUTES = 64;
+  public static final String CRITICAL_ROUTES_ALLOWED = "path prefixes such as /orders; \"\" or \"/\" would cover "
+      + "every path (to never shed, set memory.shedWhenCritical to false)";
   public static final boolean DEFAULT_CLOSE_WHEN_ELEVATED = true;
   public static final boolean DEFAULT_SHED_WHEN_CRITICAL = true;
   /** Off by default: refusing connections also cuts the way to critical routes for clients without one open. */
@@ -202,9 +205,11 @@ public final class MemoryOptions {
     return criticalRoutes;
   }
 
-  /** Path prefixes never shed, at most {@link #MAX_CRITICAL_ROUTES}. */
+  /** Path prefixes never shed, at most {@link #MAX_CRITICAL_ROUTES}, each narrower than {@code /}. */
   public MemoryOptions setCriticalRoutes(List<String> criticalRoutes) {
     Ranges.of("criticalRoutes.size", criticalRoutes == null ? -1 : criticalRoutes.size(), 0, MAX_CRITICAL_ROUTES);
+    Ranges.check(criticalRoutes.stream().allMatch(PathPrefixes::narrowerThanRoot), "criticalRoutes", criticalRoutes,
+        CRITICAL_ROUTES_ALLOWED);
     this.criticalRoutes = List.copyOf(criticalRoutes);
     return this;
   }

@@ -1,31 +1,59 @@
 package dev.bulwark.server;
 
 import dev.bulwark.admin.AdminRoutes;
+import dev.bulwark.admin.AdminToken;
 import dev.bulwark.admin.BearerTokenHandler;
 import dev.bulwark.config.BulwarkConfig;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
-/** The admin port: a separate server, every route behind the bearer token. */
+/**
+ * The admin port: a separate server, every route behind the bearer token. A generated token's file is written once the
+ * port is bound (a second instance names its file after its admin port) and held until the port is closed.
+ */
 final class AdminVerticle extends ServingVerticle {
 
   private final BulwarkConfig config;
   private final ServerParts parts;
-  private final String token;
+  private final AdminToken token;
+  private final Consumer<AdminToken> written;
+  private AdminToken held;
 
-  AdminVerticle(BulwarkConfig config, ServerParts parts, String token, IntConsumer boundPort) {
+  /** {@code written} receives the token as written to its file (or as configured). */
+  AdminVerticle(BulwarkConfig config, ServerParts parts, AdminToken token, IntConsumer boundPort,
+      Consumer<AdminToken> written) {
     super("admin.port", config.http().shutdownGrace(), boundPort);
     this.config = config;
     this.parts = parts;
     this.token = token;
+    this.written = written;
+  }
+
+  @Override
+  Future<?> bound(int port) {
+    return vertx.executeBlocking(() -> token.write(config.admin(), port)).onSuccess(t -> {
+      held = t;
+      written.accept(t);
+    });
+  }
+
+  @Override
+  Future<?> stopped() {
+    AdminToken release = held;
+    return release == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
+      release.close();
+      return null;
+    });
   }
 
   @Override
   Router router() {
     Router router = Router.router(vertx);
     AdminRoutes.noStore(router);
-    router.route().handler(BearerTokenHandler.create(token));
+    router.route().handler(BearerTokenHandler.create(token.value()));
     AdminRoutes.mount(router, parts.status(), parts.health()::summary);
     RouterAssembly.answerHeadLikeGet(router);
     RouterAssembly.renderErrors(router, new ErrorHandlerImpl(config.http().retryAfter(), parts.rejected()));

@@ -177,16 +177,14 @@ public final class BulwarkServer {
     if (metrics.enabled() && config.metrics().separatePort()) {
       http = http.compose(id -> vertx.deployVerticle(new MetricsVerticle(config, parts, port -> metricsPort = port)));
     }
-    if (!config.admin().enabled()) {
-      return http.map(this);
-    }
-    return http
-        .compose(id -> vertx.executeBlocking(() -> AdminToken.resolve(config.admin())))
-        .compose(token -> {
-          adminToken = token;
-          return vertx.deployVerticle(new AdminVerticle(config, parts, token.value(), port -> adminPort = port));
-        })
-        .map(this);
+    return (config.admin().enabled() ? http.compose(id -> deployAdmin(config, parts)) : http).map(this);
+  }
+
+  /** The admin port, with the configured token or a generated one (written to its file once the port is bound). */
+  private Future<String> deployAdmin(BulwarkConfig config, ServerParts parts) {
+    adminToken = AdminToken.create(config.admin());
+    return vertx.deployVerticle(new AdminVerticle(config, parts, adminToken, port -> adminPort = port,
+        written -> adminToken = written));
   }
 
   private ConnectionGuard connectionGuard(BulwarkConfig config, RejectedRequests rejected) {
@@ -230,13 +228,20 @@ public final class BulwarkServer {
         .section("eventLoop", () -> new JsonObject().put("count", instances));
   }
 
+  /** Every port bound, each on a line of its own: with port 0 the log is the only place that says which. */
   private void logStarted(BulwarkConfig config, int instances, long begin) {
     long ms = (System.nanoTime() - begin) / 1_000_000;
     LOG.info("Bulwark listening on {}:{} with {} event loops, started in {} ms", config.http().host(), httpPort,
         instances, ms);
+    if (metricsPort >= 0) {
+      LOG.info("Metrics scrape on {}:{}{}", config.http().host(), metricsPort, config.metrics().path());
+    }
     if (adminPort >= 0) {
-      LOG.info("Admin port on {}:{}{}", config.admin().host(), adminPort, adminToken.file() == null
-          ? " (token from config)" : "; token written to " + adminToken.file() + " (mode 0600)");
+      AdminToken token = adminToken;
+      String where = token.file() == null ? " (token from config)" : "; " + (token.heldElsewhere() == null ? ""
+          : token.heldElsewhere() + " is held by another running Bulwark, ") + "token written to " + token.file()
+          + " (mode 0600)";
+      LOG.info("Admin port on {}:{}{}", config.admin().host(), adminPort, where);
     }
   }
 

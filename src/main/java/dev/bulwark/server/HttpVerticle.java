@@ -48,11 +48,18 @@ final class HttpVerticle extends ServingVerticle {
     return serverOptions(config.http());
   }
 
+  /**
+   * Vert.x's port for "one free port shared by every instance": with plain 0 each instance would bind a free port of
+   * its own (Vert.x shares a server only between equal ports, and 0 is never shared), and all but one event loop would
+   * be unreachable on the port reported.
+   */
+  static final int SHARED_FREE_PORT = -1;
+
   /** The main port's server options; its connections' decoders are made from them too. */
   static HttpServerOptions serverOptions(HttpOptions http) {
     return new HttpServerOptions()
         .setHost(http.host())
-        .setPort(http.port())
+        .setPort(http.port() == 0 ? SHARED_FREE_PORT : http.port())
         .setMaxHeaderSize(http.maxHeaderSize())
         .setMaxInitialLineLength(http.maxInitialLineLength())
         // In milliseconds: in seconds, 500ms would become 0, which is no idle timeout at all.

@@ -3,9 +3,12 @@ package dev.bulwark.server;
 import dev.bulwark.config.BulwarkConfig;
 import dev.bulwark.config.ConfigException;
 import dev.bulwark.config.Key;
+import dev.bulwark.config.ModuleSource;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.LoggerFactory;
 
@@ -24,43 +27,87 @@ public final class Main {
   }
 
   public static void main(String[] args) {
-    List<Path> files = new ArrayList<>();
-    boolean printConfig = false;
-    boolean printTable = false;
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      if (arg.equals("--config") && i + 1 < args.length) {
-        files.add(Path.of(args[++i]));
-      } else if (arg.startsWith("--config=")) {
-        files.add(Path.of(arg.substring("--config=".length())));
-      } else if (arg.equals("--print-config")) {
-        printConfig = true;
-      } else if (arg.equals("--print-config-table")) {
-        printTable = true;
-      } else if (arg.equals("--help") || arg.equals("-h")) {
-        System.out.println(USAGE);
-        return;
-      } else {
-        fail(EXIT_CONFIG, "bulwark: unknown argument " + arg + "; " + USAGE);
-      }
-    }
-    BulwarkConfig config = null;
     ModuleCatalog modules = new ModuleCatalog(Main.class.getClassLoader());
+    Outcome outcome = command(args, System.getenv(), modules, System.out, System.err);
+    if (outcome.serve() != null) {
+      run(outcome.serve(), modules);
+    } else if (outcome.exitStatus() != 0) {
+      System.exit(outcome.exitStatus());
+    }
+  }
+
+  /** What a command line leads to: a config to serve, or a status to exit with once its output is printed. */
+  record Outcome(BulwarkConfig serve, int exitStatus) {
+
+    static Outcome exit(int status) {
+      return new Outcome(null, status);
+    }
+  }
+
+  /**
+   * Everything {@code main} does short of serving: the arguments, the config, {@code --print-config}. Errors are one
+   * line on {@code err}. In-process, so tests can check every message without starting a JVM.
+   */
+  static Outcome command(String[] args, Map<String, String> env, ModuleSource modules, PrintStream out,
+      PrintStream err) {
+    Arguments arguments;
     try {
-      config = BulwarkConfig.load(files, System.getenv(), modules);
+      arguments = Arguments.parse(args);
+    } catch (IllegalArgumentException e) {
+      err.println("bulwark: " + e.getMessage() + "; " + USAGE);
+      return Outcome.exit(EXIT_CONFIG);
+    }
+    if (arguments.help()) {
+      out.println(USAGE);
+      return Outcome.exit(0);
+    }
+    List<Path> files = arguments.files();
+    String print = arguments.print();
+    BulwarkConfig config;
+    try {
+      config = BulwarkConfig.load(files, env, modules);
     } catch (ConfigException e) {
-      fail(EXIT_CONFIG, "bulwark: config error: " + e.getMessage());
+      err.println("bulwark: config error: " + e.getMessage());
+      return Outcome.exit(EXIT_CONFIG);
     }
-    if (printConfig) {
-      System.out.println(config.toJson().encodePrettily());
-      return;
+    if (print == null) {
+      return new Outcome(config, 0);
     }
-    if (printTable) {
-      config.keys().stream().filter(k -> !k.type().equals("section")).map(Key::markdownRow)
-          .forEach(System.out::println);
-      return;
+    if (print.equals("--print-config")) {
+      out.println(config.toJson().encodePrettily());
+    } else {
+      config.keys().stream().filter(k -> !k.type().equals("section")).map(Key::markdownRow).forEach(out::println);
     }
-    run(config, modules);
+    return Outcome.exit(0);
+  }
+
+  /** The command line's words: config files in order, what to print instead of serving, or a request for help. */
+  private record Arguments(List<Path> files, String print, boolean help) {
+
+    /** Throws with the one-line reason when a word is unknown or {@code --config} lacks its file. */
+    static Arguments parse(String[] args) {
+      List<Path> files = new ArrayList<>();
+      String print = null;
+      for (int i = 0; i < args.length; i++) {
+        String arg = args[i];
+        if (arg.equals("--config") || arg.startsWith("--config=")) {
+          // "--config --print-config" is a forgotten file name far more often than a file named "--print-config".
+          String file = arg.equals("--config") ? (i + 1 < args.length ? args[++i] : "")
+              : arg.substring("--config=".length());
+          if (file.isEmpty() || file.startsWith("--")) {
+            throw new IllegalArgumentException("--config needs a file after it");
+          }
+          files.add(Path.of(file));
+        } else if (arg.equals("--print-config") || arg.equals("--print-config-table")) {
+          print = arg;
+        } else if (arg.equals("--help") || arg.equals("-h")) {
+          return new Arguments(files, print, true);
+        } else {
+          throw new IllegalArgumentException("unknown argument " + arg);
+        }
+      }
+      return new Arguments(List.copyOf(files), print, false);
+    }
   }
 
   private static void run(BulwarkConfig config, ModuleCatalog modules) {

@@ -27,7 +27,10 @@ final class MetricsVerticle extends ServingVerticle {
 
   @Override
   HttpServerOptions serverOptions() {
-    return new HttpServerOptions().setHost(config.http().host()).setPort(config.metrics().port());
+    // HTTP/1.1 only, as scrapers speak it: a client asking to upgrade to cleartext HTTP/2 (Java's HttpClient does by
+    // default) could hang on Vert.x's h2c upgrade with a scrape-sized answer; refused, it gets a plain HTTP/1.1 one.
+    return new HttpServerOptions().setHost(config.http().host()).setPort(config.metrics().port())
+        .setHttp2ClearTextEnabled(false);
   }
 
   @Override

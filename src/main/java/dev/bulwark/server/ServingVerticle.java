@@ -37,6 +37,16 @@ abstract class ServingVerticle extends VerticleBase {
     return server;
   }
 
+  /** Runs once the port is bound, before the start completes (to publish something that names the port, say). */
+  Future<?> bound(int port) {
+    return Future.succeededFuture();
+  }
+
+  /** Runs once the server has shut down, to release what {@link #bound} took; nothing by default. */
+  Future<?> stopped() {
+    return Future.succeededFuture();
+  }
+
   @Override
   public final Future<?> start() {
     Router router = router();
@@ -50,13 +60,15 @@ abstract class ServingVerticle extends VerticleBase {
           boundPort.accept(s.actualPort());
         })
         .recover(e -> Future.failedFuture(new IllegalStateException("cannot listen on " + options.getHost() + ":"
-            + options.getPort() + " (" + portKey + "): " + e.getMessage(), e)));
+            + Math.max(0, options.getPort()) + " (" + portKey + "): " + e.getMessage(), e)))
+        .compose(s -> bound(s.actualPort()));
   }
 
   @Override
   public final Future<?> stop() {
     // Requests in progress get the grace period to finish; then what is left is closed.
-    return server == null ? Future.succeededFuture()
+    Future<Void> shutdown = server == null ? Future.succeededFuture()
         : server.shutdown(shutdownGrace.toMillis(), TimeUnit.MILLISECONDS);
+    return shutdown.eventually(this::stopped);
   }
 }

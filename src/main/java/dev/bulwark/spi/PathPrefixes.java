@@ -42,6 +42,14 @@ public final class PathPrefixes {
     return p;
   }
 
+  /**
+   * True for a prefix that {@link #normalize} accepts and that leaves some paths out: {@code /} (or {@code //}) covers
+   * every path, so as a critical route it would silently turn shedding off.
+   */
+  public static boolean narrowerThanRoot(String prefix) {
+    return prefix != null && prefix.startsWith("/") && !normalize(prefix).equals("/");
+  }
+
   /** True when {@code path} is one of the prefixes or lies under one. */
   public boolean matches(String path) {
     return indexOf(path) >= 0;

@@ -104,7 +104,7 @@ class ConfigTest {
     assertThatThrownBy(() -> BulwarkConfig.load(List.of(bad), Map.of()))
         .hasMessageContaining("(from " + bad + ")");
     assertThatThrownBy(() -> BulwarkConfig.load(List.of(), Map.of("BULWARK_HTTP_PORT", "x")))
-        .hasMessageContaining("http.port = \"x\" (from environment)");
+        .hasMessage("http.port = \"x\" (from BULWARK_HTTP_PORT): expected an integer from 0 to 65535");
     assertThatThrownBy(() -> BulwarkConfig.load(List.of(), Map.of("BULWARK_HTTP_PROT", "1")))
         .hasMessageContaining("unknown environment variable BULWARK_HTTP_PROT")
         .hasMessageContaining("did you mean BULWARK_HTTP_PORT?");
@@ -116,10 +116,22 @@ class ConfigTest {
         .hasMessageContaining("does not exist");
     Path notJson = write("x.json", "{port: }");
     assertThatThrownBy(() -> BulwarkConfig.load(List.of(notJson), Map.of()))
-        .hasMessageContaining("is not a JSON object");
-    Path array = write("y.json", "[1]");
-    assertThatThrownBy(() -> BulwarkConfig.load(List.of(array), Map.of()))
-        .hasMessageContaining("is not a JSON object");
+        .hasMessage("config file " + notJson + ", line 1, column 2: Unexpected character ('p' (code 112)): was "
+            + "expecting double-quote to start field name");
+    Path trailing = write("y.json", "{}\n{}");
+    assertThatThrownBy(() -> BulwarkConfig.load(List.of(trailing), Map.of()))
+        .hasMessageStartingWith("config file " + trailing + ", line 2, column 1: more after the JSON object");
+    Path number = write("z.json", "8080");
+    assertThatThrownBy(() -> BulwarkConfig.load(List.of(number), Map.of()))
+        .hasMessageStartingWith("config file " + number + ", line 1, column 1: a single value where a JSON object");
+  }
+
+  @Test
+  void bothSpellingsOfOneKeyInTheEnvironmentAreRefused() {
+    assertThatThrownBy(() -> BulwarkConfig.load(List.of(), Map.of("BULWARK_HTTP_MAXCONCURRENTREQUESTS", "7",
+        "BULWARK_HTTP_MAX_CONCURRENT_REQUESTS", "8")))
+        .hasMessage("BULWARK_HTTP_MAXCONCURRENTREQUESTS and BULWARK_HTTP_MAX_CONCURRENT_REQUESTS both set "
+            + "http.maxConcurrentRequests; keep one");
   }
 
   @Test

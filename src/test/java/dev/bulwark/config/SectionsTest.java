@@ -94,17 +94,17 @@ class SectionsTest {
   @Test
   void checksKeptInTheOptionsFailWithTheConfigMessages() {
     assertThatThrownBy(() -> BulwarkConfig.fromJson(new JsonObject("{\"metrics\":{\"path\":\"metrics\"}}")))
-        .hasMessage("metrics.path = \"metrics\": expected a path such as /metrics");
+        .hasMessage("metrics.path = \"metrics\" (from json): expected a path such as /metrics");
     assertThatThrownBy(() -> BulwarkConfig.fromJson(new JsonObject("{\"sessions\":{\"cookieName\":\"a b\"}}")))
-        .hasMessage("sessions.cookieName = \"a b\": expected 1 to 64 of A-Z a-z 0-9 . _ -");
+        .hasMessage("sessions.cookieName = \"a b\" (from json): expected 1 to 64 of A-Z a-z 0-9 . _ -");
     assertThatThrownBy(() -> BulwarkConfig.fromJson(new JsonObject("{\"redis\":{\"url\":\"http://pw@x\"}}")))
-        .hasMessage("redis.url = (hidden): expected redis://host:port[/db] or rediss://...");
+        .hasMessage("redis.url = (hidden) (from json): expected redis://host:port[/db] or rediss://...");
     assertThatThrownBy(() -> BulwarkConfig.fromJson(new JsonObject("{\"admin\":{\"token\":\"hunter2\"}}")))
-        .hasMessage("admin.token = **** (7 characters): expected at least 16 characters, or leave it empty to "
+        .hasMessage("admin.token = **** (7 characters) (from json): expected at least 16 characters, or leave it empty to "
             + "generate one");
     assertThatThrownBy(() -> BulwarkConfig.fromJson(new JsonObject(
         "{\"memory\":{\"heap\":{\"elevated\":0.9,\"critical\":0.8}}}")))
-        .hasMessage("memory thresholds: critical (0.8) is below elevated (0.9)");
+        .hasMessage("memory.heap.critical = 0.8 (from json): expected at least elevated (0.9)");
   }
 
   @Test

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,6 +91,52 @@ class MainTest {
     assertThat(all).anySatisfy(line -> assertThat(line).contains("Shutting down"));
   }
 
+  @Test
+  void twoInstancesInOneDirectoryEachAnswerTheTokenFileTheyLog() throws Exception {
+    Map<String, String> env = Map.of("BULWARK_HTTP_PORT", "0", "BULWARK_ADMIN_PORT", "0",
+        "BULWARK_HTTP_HOST", "127.0.0.1");
+    Process first = start("first", env);
+    Process second = null;
+    try {
+      String firstLine = awaitLine("first", "Admin port on ");
+      second = start("second", env);
+      String secondLine = awaitLine("second", "Admin port on ");
+      assertThat(firstLine).contains("token written to " + dir.resolve("var/admin.token"));
+      assertThat(secondLine).contains(dir.resolve("var/admin.token") + " is held by another running Bulwark");
+      for (String line : List.of(firstLine, secondLine)) {
+        int port = Integer.parseInt(line.replaceAll(".*Admin port on 127\\.0\\.0\\.1:(\\d+);.*", "$1"));
+        Path file = Path.of(line.replaceAll(".*token written to (\\S+) .*", "$1"));
+        HttpResponse<String> status = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/admin/status"))
+            .header("Authorization", "Bearer " + Files.readString(file).strip()).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertThat(status.statusCode()).as(line).isEqualTo(200);
+      }
+    } finally {
+      for (Process p : java.util.Arrays.asList(first, second)) {
+        if (p != null) {
+          p.destroy();
+          assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("exits on SIGTERM").isTrue();
+        }
+      }
+    }
+  }
+
+  /** The first line of {@code name}'s output that contains {@code text}, waiting for the process to log it. */
+  private String awaitLine(String name, String text) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      for (String line : Files.readAllLines(dir.resolve(name + "-out.txt"))) {
+        if (line.contains(text)) {
+          return line;
+        }
+      }
+      Thread.sleep(20); // polling a child process's output
+    }
+    throw new AssertionError("no \"" + text + "\" from " + name + ": " + Files.readString(dir.resolve(name
+        + "-err.txt")));
+  }
+
   private List<String> awaitLines(int n) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (System.nanoTime() < deadline) {
@@ -118,6 +168,12 @@ class MainTest {
   }
 
   private Process start(Map<String, String> env, String... args) throws IOException {
+    return start("", env, args);
+  }
+
+  /** Starts Main in {@code dir}; its output goes to {@code <name>-out.txt} and {@code -err.txt} ({@code out.txt}...). */
+  private Process start(String name, Map<String, String> env, String... args) throws IOException {
+    String prefix = name.isEmpty() ? "" : name + "-";
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), Main.class.getName()));
@@ -125,7 +181,8 @@ class MainTest {
     ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("BULWARK_"));
     pb.environment().putAll(env);
-    pb.redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
+    pb.redirectOutput(dir.resolve(prefix + "out.txt").toFile())
+        .redirectError(dir.resolve(prefix + "err.txt").toFile());
     return pb.start();
   }
 }
