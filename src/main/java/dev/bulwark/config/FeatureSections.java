@@ -154,6 +154,14 @@ final class FeatureSections {
             "Largest upload request; larger: 413 `request_too_large` (by Content-Length, else while streaming)."))
         .setMaxFiles(s.integer("maxFiles", UploadOptions.DEFAULT_MAX_FILES, UploadOptions.MIN_MAX_FILES,
             UploadOptions.MAX_MAX_FILES, "Most files in one upload request; more: 413 `too_many_files`."))
+        .setMaxFields(s.integer("maxFields", UploadOptions.DEFAULT_MAX_FIELDS, UploadOptions.MIN_MAX_FIELDS,
+            UploadOptions.MAX_MAX_FIELDS, "Most form fields besides the files in one upload; more: 413 "
+                + "`too_many_fields`. Each is held in memory until its request ends; the main port decodes every "
+                + "multipart or urlencoded form with this limit (plus `uploads.maxFiles`)."))
+        .setMaxFieldSize((int) s.size("maxFieldSize", UploadOptions.DEFAULT_MAX_FIELD_SIZE,
+            UploadOptions.MIN_MAX_FIELD_SIZE, UploadOptions.MAX_MAX_FIELD_SIZE, "Largest value of one form field "
+                + "(not a file) of an upload; larger: 413 `field_too_large`. Applies to every form the main port "
+                + "decodes."))
         .setMinFreeDisk(s.size("minFreeDisk", UploadOptions.DEFAULT_MIN_FREE_DISK, UploadOptions.MIN_MIN_FREE_DISK,
             UploadOptions.MAX_MIN_FREE_DISK,
             "Free disk an upload must leave in `uploads.dir`: checked by Content-Length before reading and again as "

@@ -29,7 +29,9 @@ final class ServerSections {
             "Requests in progress at once, shared evenly by the event loops; past it: 503 `overloaded`."))
         .setMaxBodySize(s.size("maxBodySize", HttpOptions.DEFAULT_MAX_BODY_SIZE, HttpOptions.MIN_MAX_BODY_SIZE,
             HttpOptions.MAX_MAX_BODY_SIZE,
-            "Largest request body a route accepts unless its own section allows more: 413 `request_too_large`."))
+            "Largest request body a route reads into memory, by Content-Length before reading or chunked while "
+                + "reading: 413 `request_too_large`. A route's own limit (`cache.maxValueSize`...) can only lower it; "
+                + "routes that stream to disk (`/uploads`) have their own."))
         .setMaxHeaderSize((int) s.size("maxHeaderSize", HttpOptions.DEFAULT_MAX_HEADER_SIZE,
             HttpOptions.MIN_MAX_HEADER_SIZE, HttpOptions.MAX_MAX_HEADER_SIZE,
             "Largest total size of request headers; past it the request is refused (431)."))

@@ -12,6 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import javax.management.NotificationEmitter;
@@ -39,6 +40,8 @@ public final class MemoryMonitor implements AutoCloseable {
   private final LongAdder[] entered = {new LongAdder(), new LongAdder(), new LongAdder()};
   private final LongAdder[][] shed = new LongAdder[PressureLevel.values().length][ShedReason.values().length];
   private final ScheduledExecutorService thread;
+  /** A sample after a GC is queued and has not started: GCs meanwhile add nothing, their effect is read by it. */
+  private final AtomicBoolean gcSamplePending = new AtomicBoolean();
   private final NotificationListener gcListener = (n, handback) -> onGc((CompositeData) n.getUserData());
   private volatile PressureLevel level = PressureLevel.NORMAL;
   private volatile MemorySignals signals;
@@ -54,7 +57,8 @@ public final class MemoryMonitor implements AutoCloseable {
     }
   }
 
-  MemoryMonitor(MemoryOptions options, SignalSource source, LongSupplier nanoClock, boolean ownThread) {
+  /** Samples on {@code thread}, or only when {@link #sample()} is called if it is null. */
+  MemoryMonitor(MemoryOptions options, SignalSource source, LongSupplier nanoClock, ScheduledExecutorService thread) {
     this.options = options;
     this.source = source;
     this.nanoClock = nanoClock;
@@ -66,16 +70,17 @@ public final class MemoryMonitor implements AutoCloseable {
       }
     }
     this.signals = source.read();
-    this.thread = ownThread ? Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "bulwark-memory-monitor");
-      t.setDaemon(true);
-      return t;
-    }) : null;
+    this.thread = thread;
   }
 
   /** A monitor on the JVM's own signals, sampling on its own daemon thread until closed. */
   public static MemoryMonitor start(MemoryOptions options) {
-    MemoryMonitor monitor = new MemoryMonitor(options, new JvmSignals(options.injectFile()), System::nanoTime, true);
+    ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "bulwark-memory-monitor");
+      t.setDaemon(true);
+      return t;
+    });
+    MemoryMonitor monitor = new MemoryMonitor(options, new JvmSignals(options.injectFile()), System::nanoTime, thread);
     for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
       if (gc instanceof NotificationEmitter emitter) {
         emitter.addNotificationListener(monitor.gcListener,
@@ -89,7 +94,7 @@ public final class MemoryMonitor implements AutoCloseable {
 
   /** A monitor for tests and drills: nothing runs until {@link #sample()} is called. */
   public static MemoryMonitor manual(MemoryOptions options, SignalSource source, LongSupplier nanoClock) {
-    return new MemoryMonitor(options, source, nanoClock, false);
+    return new MemoryMonitor(options, source, nanoClock, null);
   }
 
   /** The current level: one volatile read. */
@@ -126,10 +131,22 @@ public final class MemoryMonitor implements AutoCloseable {
         after += e.getValue().getUsed();
       }
     }
-    source.afterGc(after);
+    gcDone(after);
+  }
+
+  /**
+   * A GC left {@code heapAfterGc} bytes of heap in use: sample soon. A burst of GCs (hundreds a second under
+   * allocation pressure) queues at most one sample, never one each: the sample reads the signals as the last GC left
+   * them.
+   */
+  void gcDone(long heapAfterGc) {
+    source.afterGc(heapAfterGc);
     lastGcNanos = nanoClock.getAsLong();
-    if (thread != null && !thread.isShutdown()) {
-      thread.execute(this::sampleSafely);
+    if (thread != null && !thread.isShutdown() && gcSamplePending.compareAndSet(false, true)) {
+      thread.execute(() -> {
+        gcSamplePending.set(false); // first: a GC during this sample queues the next one
+        sampleSafely();
+      });
     }
   }
 

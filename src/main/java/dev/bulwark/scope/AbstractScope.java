@@ -184,8 +184,12 @@ abstract class AbstractScope implements ResourceScope {
     return true;
   }
 
-  /** Releases one resource now, at its owner's request. */
+  /**
+   * Releases one resource now, at its owner's request ({@link Registration#release()}), from where the scope may be
+   * used: a request scope's release from another thread is refused as any other call from there is.
+   */
   void releaseEarly(Resource r) {
+    checkAccess();
     if (forget(r)) {
       undo(r);
     }

@@ -5,8 +5,8 @@ import java.lang.invoke.VarHandle;
 
 /**
  * The per-request counts of one event loop (scopes opened, released by reason, requests timed out), written only by
- * that loop with opaque stores: no fence and no CAS on the hot path. {@link ScopeCounters} sums every loop's counts
- * when read.
+ * that loop with release stores: no fence (a plain store on x86) and no CAS on the hot path. {@link ScopeCounters}
+ * sums every loop's counts when read.
  */
 final class LoopCounters {
 
@@ -36,15 +36,21 @@ final class LoopCounters {
     return (long) LONGS.getOpaque(slots, OPENED);
   }
 
+  /** An acquiring read: what the loop counted before this release (its scope's opening) is seen after it. */
   long releasedCount(ReleaseReason reason) {
-    return (long) LONGS.getOpaque(slots, RELEASED + reason.ordinal());
+    return (long) LONGS.getAcquire(slots, RELEASED + reason.ordinal());
   }
 
   long timedOutCount() {
     return (long) LONGS.getOpaque(slots, TIMED_OUT);
   }
 
-  /** Scopes of this loop made and not yet released; releases are read first, so a reader never sees fewer than 0. */
+  /**
+   * Scopes of this loop made and not yet released. Releases are read first, with acquiring reads, then openings: every
+   * scope whose release was counted has its opening counted too, and openings only grow meanwhile, so a scope open
+   * throughout is never missed (read the other way round, scopes opened and released between the two reads would
+   * cancel it out, down to 0 or below).
+   */
   long openCount() {
     long released = 0;
     for (ReleaseReason reason : ReleaseReason.values()) {
@@ -53,7 +59,8 @@ final class LoopCounters {
     return openedCount() - released;
   }
 
+  /** Only this loop writes: a read and a release store, never a lost update. */
   private void add(int slot) {
-    LONGS.setOpaque(slots, slot, (long) LONGS.getOpaque(slots, slot) + 1);
+    LONGS.setRelease(slots, slot, (long) LONGS.getOpaque(slots, slot) + 1);
   }
 }

@@ -134,12 +134,15 @@ final class RequestScopeEntry extends HandlersList<AsyncResult<Void>> implements
 
   /**
    * Every way the request can end arrives here: null from the response's end or close handler, a Throwable from its
-   * exception handler, an AsyncResult when vertx-web runs this entry as one of its end handlers (the fallback).
+   * exception handler, an AsyncResult when vertx-web runs this entry as one of its end handlers (the fallback). A
+   * Throwable while the response is still open is not an end: Vert.x reports a request body it could not decode
+   * (multipart) this way too, and the route still answers that request; a reset stream or a closed connection is
+   * followed by the close event, which ends it (and a response nobody answers still meets the request timeout).
    */
   @Override
   public void handle(Object event) {
-    if (slot < 0 || !owner.beginEnd(slot)) {
-      return; // already ended or ending: a request ends once
+    if (slot < 0 || (event instanceof Throwable && !owner.clientGone(slot)) || !owner.beginEnd(slot)) {
+      return; // already ended or ending (a request ends once), or not an end
     }
     boolean sent;
     AsyncResult<Void> result = null;

@@ -196,7 +196,7 @@ public final class BulwarkServer {
     boolean refuse = config.memory().refuseConnectionsWhenCritical();
     return new ConnectionGuard(max, config.http().headerTimeout(),
         () -> refuse && memory.level() == PressureLevel.CRITICAL, rejected,
-        config.http().cleartextHttp2() ? null : HttpVerticle.serverOptions(config.http()));
+        config.http().cleartextHttp2() ? null : HttpVerticle.serverOptions(config.http(), config.uploads()));
   }
 
   /** The caches and the sessions (one of each per server, in the memory budget), then the route groups. */

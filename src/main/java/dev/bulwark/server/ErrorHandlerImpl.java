@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.StreamResetException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.RoutingContext;
@@ -40,7 +41,11 @@ final class ErrorHandlerImpl implements ErrorHandler {
     String code;
     String message;
     JsonObject details = null;
-    if (!(failure instanceof ApiError) && !(failure instanceof HttpClosedException) && statusOf(ctx, failure) >= 500) {
+    if (clientLeft(failure)) {
+      LOG.debug("Client went away during {} {}: {}", ctx.request().method(), ctx.request().path(), failure.toString());
+      return; // nobody is left to answer
+    }
+    if (!(failure instanceof ApiError) && statusOf(ctx, failure) >= 500) {
       ApiError malformed = MalformedRequest.of(ctx.request());
       if (malformed != null) {
         failure = malformed;
@@ -56,9 +61,6 @@ final class ErrorHandlerImpl implements ErrorHandler {
       status = statusOf(ctx, failure);
       code = StatusCodes.code(status);
       message = StatusCodes.message(status);
-    } else if (failure instanceof HttpClosedException) {
-      LOG.debug("Client went away during {} {}", ctx.request().method(), ctx.request().path());
-      return;
     } else {
       status = 500;
       code = "internal_error";
@@ -76,6 +78,14 @@ final class ErrorHandlerImpl implements ErrorHandler {
     } else if (e.code().equals(MalformedRequest.BAD_HOST.code())) {
       rejected.record(RejectedRequests.Reason.BAD_HOST);
     }
+  }
+
+  /**
+   * The client closed the connection, or reset its HTTP/2 stream (a browser cancels one as the user navigates away):
+   * the client's choice, not a failure of the server, so it is never logged as one.
+   */
+  private static boolean clientLeft(Throwable failure) {
+    return failure instanceof HttpClosedException || failure instanceof StreamResetException;
   }
 
   /** The status a failure that is not an {@link ApiError} would be answered with. */

@@ -3,6 +3,7 @@ package dev.bulwark.server;
 import dev.bulwark.spi.RouteModule;
 import dev.bulwark.config.BulwarkConfig;
 import dev.bulwark.scope.VerticleScope;
+import dev.bulwark.stream.UploadOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -45,7 +46,7 @@ final class HttpVerticle extends ServingVerticle {
 
   @Override
   HttpServerOptions serverOptions() {
-    return serverOptions(config.http());
+    return serverOptions(config.http(), config.uploads());
   }
 
   /**
@@ -55,9 +56,15 @@ final class HttpVerticle extends ServingVerticle {
    */
   static final int SHARED_FREE_PORT = -1;
 
-  /** The main port's server options; its connections' decoders are made from them too. */
-  static HttpServerOptions serverOptions(HttpOptions http) {
+  /**
+   * The main port's server options; its connections' decoders are made from them too. Vert.x decodes every form body
+   * of the port (uploads' multipart among them) with its form limits, so those come from the {@code uploads} section;
+   * its decoder counts files as fields, hence the sum.
+   */
+  static HttpServerOptions serverOptions(HttpOptions http, UploadOptions uploads) {
     return new HttpServerOptions()
+        .setMaxFormFields(uploads.maxFields() + uploads.maxFiles())
+        .setMaxFormAttributeSize(uploads.maxFieldSize())
         .setHost(http.host())
         .setPort(http.port() == 0 ? SHARED_FREE_PORT : http.port())
         .setMaxHeaderSize(http.maxHeaderSize())

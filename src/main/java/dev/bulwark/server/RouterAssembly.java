@@ -9,6 +9,7 @@ import dev.bulwark.spi.ModuleConfig;
 import dev.bulwark.spi.PathPrefixes;
 import dev.bulwark.spi.RouteModule;
 import dev.bulwark.stream.BodyLimitHandler;
+import dev.bulwark.stream.BodyReader;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Route;
@@ -16,6 +17,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.LoggerHandler;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
@@ -36,17 +38,22 @@ final class RouterAssembly {
     Router router = Router.router(vertx);
     PathPrefixes.Builder critical = new PathPrefixes.Builder();
     PathPrefixes.Builder streamed = new PathPrefixes.Builder();
+    // Body reads are held to the limit of their path, streamed prefixes included: known once every module mounted.
+    AtomicReference<PathPrefixes> streamedPaths = new AtomicReference<>(PathPrefixes.none());
+    BodyReader bodies = parts.bodies().forRouter(streamedPaths::get);
     config.memory().criticalRoutes().forEach(p -> critical.add(p, 0));
     for (RouteModule module : modules) {
       ModuleContext context = new ModuleContext(vertx, new ModuleConfig(module.name(),
-          config.moduleValues(module.name())), verticleScope, parts.bodies(), critical, streamed);
+          config.moduleValues(module.name())), verticleScope, bodies, critical, streamed);
       int before = router.getRoutes().size();
       module.mount(router, context);
       List<Route> all = router.getRoutes();
       parts.modules().record(module.name(), sourceOf.apply(module), new ArrayList<>(all.subList(before, all.size())));
     }
     answerHeadLikeGet(router);
-    guards(vertx, config, parts, admission, critical.build(), streamed.build(), router.route().order(Integer.MIN_VALUE));
+    streamedPaths.set(streamed.build());
+    guards(vertx, config, parts, admission, critical.build(), streamedPaths.get(),
+        router.route().order(Integer.MIN_VALUE));
     renderErrors(router, new ErrorHandlerImpl(config.http().retryAfter(), parts.rejected()));
     return router;
   }

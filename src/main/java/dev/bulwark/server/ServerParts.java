@@ -6,9 +6,10 @@ import dev.bulwark.memory.MemoryMonitor;
 import dev.bulwark.metrics.Metrics;
 import dev.bulwark.metrics.RequestMetricsHandler.RequestMeters;
 import dev.bulwark.scope.ScopeCounters;
-import dev.bulwark.spi.Bodies;
+import dev.bulwark.stream.BodyReader;
 
 /** What all verticles of one server share: built once at start, handed to each verticle's constructor. */
 record ServerParts(Metrics metrics, RequestMeters requestMeters, AdminStatus status, ScopeCounters scopes,
-    MemoryMonitor memory, Bodies bodies, MountedModules modules, Health health, ConnectionGuard connections, RejectedRequests rejected) {
+    MemoryMonitor memory, BodyReader bodies, MountedModules modules, Health health, ConnectionGuard connections,
+    RejectedRequests rejected) {
 }

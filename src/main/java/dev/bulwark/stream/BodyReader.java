@@ -3,29 +3,46 @@ package dev.bulwark.stream;
 import dev.bulwark.memory.Budget;
 import dev.bulwark.spi.ApiError;
 import dev.bulwark.spi.Bodies;
+import dev.bulwark.spi.PathPrefixes;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.function.Supplier;
 
 /**
  * Reads whole request bodies into memory within the route's limit and the in-flight body {@link Budget}. A declared
  * body is reserved whole when reading starts (refused at once if it cannot fit); an undeclared one chunk by chunk as
  * it arrives. The reservation is released as soon as the body has been read, or when the request ends if it never
- * is. Shared by every event loop; it keeps no per-request state of its own.
+ * is. The server makes one, and each router its own view of it ({@link #forRouter}) that knows the router's streamed
+ * prefixes; it keeps no per-request state of its own.
  */
 public final class BodyReader implements Bodies {
 
   private final long maxBodySize;
   private final ApiError tooLarge;
   private final Budget budget;
+  private final Supplier<PathPrefixes> streamed;
 
   public BodyReader(long maxBodySize, Budget budget) {
+    this(maxBodySize, budget, PathPrefixes::none);
+  }
+
+  private BodyReader(long maxBodySize, Budget budget, Supplier<PathPrefixes> streamed) {
     this.maxBodySize = maxBodySize;
     this.tooLarge = tooLarge(maxBodySize);
     this.budget = budget;
+    this.streamed = streamed;
+  }
+
+  /**
+   * This reader for the routes of one router, whose {@code streamed} prefixes are asked at each read: they are known
+   * only once all its modules have mounted, after they were handed the reader.
+   */
+  public BodyReader forRouter(Supplier<PathPrefixes> streamed) {
+    return new BodyReader(maxBodySize, budget, streamed);
   }
 
   @Override
@@ -38,8 +55,17 @@ public final class BodyReader implements Bodies {
     return read(ctx, maxBytes, maxBytes == maxBodySize ? tooLarge : tooLarge(maxBytes));
   }
 
+  /**
+   * Each read is also held to the limit a declared Content-Length is checked against on its path
+   * ({@link BodyLimitHandler}): a streamed prefix's own limit there, else {@code http.maxBodySize}; so a body gets the
+   * same answer whether it declares its length or comes chunked, and over that limit the same 413.
+   */
   @Override
   public Future<Buffer> read(RoutingContext ctx, long maxBytes, ApiError tooLargeError) {
+    long pathLimit = streamed.get().valueOf(ctx.normalizedPath(), maxBodySize);
+    if (pathLimit < maxBytes) {
+      return read(ctx, pathLimit, pathLimit == maxBodySize ? tooLarge : tooLarge(pathLimit));
+    }
     HttpServerRequest request = ctx.request();
     long declared = BodyLimitHandlerImpl.declaredLength(request);
     if (declared > maxBytes) {
@@ -59,7 +85,6 @@ public final class BodyReader implements Bodies {
     request.endHandler(v -> reading.done());
     return reading.promise.future();
   }
-
 
   /** One body being read: its buffer, its reservation and its outcome. */
   private final class Reading {

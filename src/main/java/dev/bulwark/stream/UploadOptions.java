@@ -18,6 +18,13 @@ public final class UploadOptions {
   public static final int DEFAULT_MAX_FILES = 10;
   public static final int MIN_MAX_FILES = 1;
   public static final int MAX_MAX_FILES = 10_000;
+  /** Form fields besides the files: each is held in memory (at most maxFieldSize) until its request ends. */
+  public static final int DEFAULT_MAX_FIELDS = 32;
+  public static final int MIN_MAX_FIELDS = 0;
+  public static final int MAX_MAX_FIELDS = 10_000;
+  public static final int DEFAULT_MAX_FIELD_SIZE = 8 << 10;
+  public static final int MIN_MAX_FIELD_SIZE = 1;
+  public static final int MAX_MAX_FIELD_SIZE = 16 << 20;
   public static final long DEFAULT_MIN_FREE_DISK = 100L << 20;
   public static final long MIN_MIN_FREE_DISK = 0;
   public static final long MAX_MIN_FREE_DISK = 1L << 50;
@@ -29,6 +36,8 @@ public final class UploadOptions {
   private long maxFileSize = DEFAULT_MAX_FILE_SIZE;
   private long maxRequestSize = DEFAULT_MAX_REQUEST_SIZE;
   private int maxFiles = DEFAULT_MAX_FILES;
+  private int maxFields = DEFAULT_MAX_FIELDS;
+  private int maxFieldSize = DEFAULT_MAX_FIELD_SIZE;
   private long minFreeDisk = DEFAULT_MIN_FREE_DISK;
   private long freeSpaceCheckEvery = DEFAULT_FREE_SPACE_CHECK_EVERY;
 
@@ -42,6 +51,8 @@ public final class UploadOptions {
     maxFileSize = other.maxFileSize;
     maxRequestSize = other.maxRequestSize;
     maxFiles = other.maxFiles;
+    maxFields = other.maxFields;
+    maxFieldSize = other.maxFieldSize;
     minFreeDisk = other.minFreeDisk;
     freeSpaceCheckEvery = other.freeSpaceCheckEvery;
   }
@@ -85,6 +96,26 @@ public final class UploadOptions {
     return this;
   }
 
+  /** Most form fields besides the files in one upload. */
+  public int maxFields() {
+    return maxFields;
+  }
+
+  public UploadOptions setMaxFields(int maxFields) {
+    this.maxFields = Ranges.of("maxFields", maxFields, MIN_MAX_FIELDS, MAX_MAX_FIELDS);
+    return this;
+  }
+
+  /** Largest value of one form field, in bytes. */
+  public int maxFieldSize() {
+    return maxFieldSize;
+  }
+
+  public UploadOptions setMaxFieldSize(int maxFieldSize) {
+    this.maxFieldSize = Ranges.of("maxFieldSize", maxFieldSize, MIN_MAX_FIELD_SIZE, MAX_MAX_FIELD_SIZE);
+    return this;
+  }
+
   public long minFreeDisk() {
     return minFreeDisk;
   }
@@ -115,6 +146,8 @@ public final class UploadOptions {
         .put("maxFileSize", maxFileSize)
         .put("maxRequestSize", maxRequestSize)
         .put("maxFiles", maxFiles)
+        .put("maxFields", maxFields)
+        .put("maxFieldSize", maxFieldSize)
         .put("minFreeDisk", minFreeDisk)
         .put("freeSpaceCheckEvery", freeSpaceCheckEvery);
   }

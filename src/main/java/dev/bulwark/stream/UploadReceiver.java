@@ -1,5 +1,6 @@
 package dev.bulwark.stream;
 
+import dev.bulwark.scope.Registration;
 import dev.bulwark.scope.RequestScope;
 import dev.bulwark.spi.ApiError;
 import io.vertx.core.Future;
@@ -21,18 +22,18 @@ import java.util.List;
 /**
  * Streams a multipart upload straight to disk, part by part, under generated names (see {@link PartWriter}): nothing
  * is buffered beyond one chunk, and the client is paused while the disk is behind or while free space is looked up.
- * Limits ({@code uploads.*}) are checked as bytes arrive: sizes (413), and free space above
- * {@code uploads.minFreeDisk} by Content-Length before reading and again as the body streams (507, see
- * {@link FreeSpace}); a refused upload's connection is closed. Every write, flush and close is checked: a full disk is
- * 507, another I/O error 500 (see {@link StorageFailure}). The upload completes only when every file is written,
- * flushed and closed and its metadata is in place (written to a temporary name, then renamed); on any other end
- * (refusal, failure, client gone, timeout) every file it made is deleted (see {@link UploadFiles}). The client's file
- * name is kept as metadata only, never used as a path.
+ * Limits ({@code uploads.*}) are checked as bytes arrive: sizes (413), form fields (413, see {@link MultipartShape}),
+ * and free space above {@code uploads.minFreeDisk} by Content-Length before reading and again as the body streams
+ * (507, see {@link FreeSpace}); a refused upload whose body was not read to its end has its connection closed. A body
+ * that is not multipart with a boundary, cannot be decoded or holds no file is 400. Every write, flush and close is
+ * checked: a full disk is 507, another I/O error 500 (see {@link StorageFailure}). The upload completes only when
+ * every file is written, flushed and closed and its metadata is in place (written to a temporary name, then renamed);
+ * on any other end (refusal, failure, client gone, timeout) every file it made is deleted (see {@link UploadFiles}).
+ * The client's file name is kept as metadata only, never used as a path.
  */
 public final class UploadReceiver {
 
   private static final int MAX_NAME = 255;
-  private static final ApiError BAD_BODY = new ApiError(400, "bad_request", "The multipart body could not be read.");
 
   private final RoutingContext ctx;
   private final UploadOptions options;
@@ -42,6 +43,7 @@ public final class UploadReceiver {
   private final FreeSpace space;
   private final Promise<JsonArray> done = Promise.promise();
   private final List<PartWriter> parts = new ArrayList<>();
+  private Registration cleanup;
   private long total;
   private boolean failing;
   private boolean committed;
@@ -60,9 +62,9 @@ public final class UploadReceiver {
    * {@code vertx.fileSystem()}); completes with the stored files' metadata once all of it is on disk.
    */
   public static Future<JsonArray> receive(RoutingContext ctx, UploadOptions options, Path dir, FileSystem fs) {
-    String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
-    if (type == null || !type.toLowerCase().startsWith("multipart/form-data")) {
-      return Future.failedFuture(new ApiError(400, "not_multipart", "An upload is sent as multipart/form-data."));
+    ApiError notMultipart = MultipartShape.checkType(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE));
+    if (notMultipart != null) {
+      return Future.failedFuture(notMultipart);
     }
     UploadReceiver receiver = new UploadReceiver(ctx, options, dir, fs);
     receiver.start(fs);
@@ -72,8 +74,9 @@ public final class UploadReceiver {
   private void start(FileSystem fs) {
     HttpServerRequest request = ctx.request();
     request.pause(); // nothing is read until the free-space check below has passed
-    // However the request ends (client gone, timeout), an upload that did not complete leaves no file behind.
-    scope.register(() -> {
+    // However the request ends (client gone, timeout), an upload that did not complete leaves no file behind. An
+    // upload that ends by itself gives this back at once (see commit and fail): the scope never has to release it.
+    cleanup = scope.register(() -> {
       if (!committed) {
         files.discard();
       }
@@ -90,9 +93,7 @@ public final class UploadReceiver {
       request.setExpectMultipart(true);
       request.uploadHandler(this::onFile);
       request.exceptionHandler(this::onBodyError);
-      request.endHandler(v -> Future.all(parts.stream().map(PartWriter::outcome).toList())
-          .onSuccess(all -> commit())
-          .onFailure(this::fail));
+      request.endHandler(v -> onBodyEnd());
       request.resume();
     });
   }
@@ -192,9 +193,25 @@ public final class UploadReceiver {
     }
   }
 
-  /** The body broke off (client gone) or could not be decoded: the client's doing, not a failure of the server. */
+  /**
+   * The body broke off (client gone) or the decoder gave up on it (a limit, or a body it cannot read): the client's
+   * doing, not a failure of the server.
+   */
   private void onBodyError(Throwable cause) {
-    fail(cause instanceof HttpClosedException || cause instanceof StreamResetException ? cause : BAD_BODY);
+    fail(cause instanceof HttpClosedException || cause instanceof StreamResetException ? cause
+        : MultipartShape.refusal(cause, options));
+  }
+
+  /** The whole body has been decoded: refuse an upload without files or with too many fields, else commit. */
+  private void onBodyEnd() {
+    ApiError refused = MultipartShape.checkComplete(parts.size(), ctx.request().formAttributes(), options);
+    if (refused != null) {
+      fail(refused);
+      return;
+    }
+    Future.all(parts.stream().map(PartWriter::outcome).toList())
+        .onSuccess(all -> commit())
+        .onFailure(this::fail);
   }
 
   /** Every file is whole, flushed and closed: publish each one's metadata, then answer. */
@@ -218,13 +235,14 @@ public final class UploadReceiver {
         return;
       }
       committed = true;
+      cleanup.release(); // nothing left for the scope to do
       done.complete(answer);
     });
   }
 
   /**
-   * Fails the upload: reading stops, every file it made goes, and the answer (its connection closed) says why; a
-   * client that has gone gets none.
+   * Fails the upload: reading stops, every file it made goes, and the answer says why; a client that has gone gets
+   * none.
    */
   private void fail(Throwable cause) {
     if (over()) {
@@ -233,15 +251,13 @@ public final class UploadReceiver {
     failing = true;
     ctx.request().pause();
     files.discard();
+    cleanup.release(); // the files are being deleted already: nothing left for the scope to do
     if (cause instanceof HttpClosedException || cause instanceof StreamResetException) {
       return; // the client went away: nobody to answer, and nothing to log
     }
-    StorageFailure.of(cause, space, dir.toString()).onComplete(ar -> {
-      if (!ctx.response().headWritten()) {
-        ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
-      }
-      done.tryFail(ar.succeeded() ? ar.result() : StorageFailure.FAILED);
-    });
+    // The error handler closes the connection when the rest of the body was not read (HTTP/1.x).
+    StorageFailure.of(cause, space, dir.toString())
+        .onComplete(ar -> done.tryFail(ar.succeeded() ? ar.result() : StorageFailure.FAILED));
   }
 
   /**

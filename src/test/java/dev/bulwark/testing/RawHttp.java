@@ -3,14 +3,17 @@ package dev.bulwark.testing;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 
 /** Speaks HTTP/1.1 over a plain socket, for requests a normal client refuses to send (lying headers, half bodies). */
 public final class RawHttp {
 
   private static final int TIMEOUT_MS = 10_000;
+  private static final int STEP = 64 * 1024;
 
   private RawHttp() {
   }
@@ -33,14 +36,48 @@ public final class RawHttp {
       if (halfClose) {
         socket.shutdownOutput();
       }
-      InputStream in = socket.getInputStream();
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      byte[] buf = new byte[8192];
+      return readToClose(socket);
+    }
+  }
+
+  /**
+   * Sends {@code head} (ending in its blank line), then {@code body} in 64 KiB writes, stopping at the first write the
+   * server refuses: a server that answered before reading the whole body and closed resets the connection under the
+   * writes, and its answer can still be read. Then reads until the server closes; a request that should end with a
+   * closed connection either way says {@code Connection: close}.
+   */
+  public static String exchange(int port, String head, byte[] body) throws IOException {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), TIMEOUT_MS);
+      socket.setSoTimeout(TIMEOUT_MS);
+      OutputStream out = socket.getOutputStream();
+      try {
+        out.write(head.getBytes(StandardCharsets.ISO_8859_1));
+        for (int off = 0; off < body.length; off += STEP) {
+          out.write(body, off, Math.min(STEP, body.length - off));
+        }
+        out.flush();
+      } catch (SocketException refused) {
+        // The server has answered and closed: what it answered is still there to read.
+      }
+      return readToClose(socket);
+    }
+  }
+
+  private static String readToClose(Socket socket) throws IOException {
+    InputStream in = socket.getInputStream();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] buf = new byte[8192];
+    try {
       int n;
       while ((n = in.read(buf)) > 0) {
         out.write(buf, 0, n);
       }
-      return out.toString(StandardCharsets.ISO_8859_1);
+    } catch (SocketException reset) {
+      if (out.size() == 0) {
+        throw reset; // reset before any answer: nothing was said
+      }
     }
+    return out.toString(StandardCharsets.ISO_8859_1);
   }
 }
