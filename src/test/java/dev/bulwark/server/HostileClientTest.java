@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import dev.bulwark.testing.CapturedLog;
+import dev.bulwark.testing.MalformedRequests;
 import dev.bulwark.testing.RawHttp;
 import dev.bulwark.testing.TestServer;
 import io.vertx.core.Vertx;
@@ -158,5 +159,31 @@ class HostileClientTest {
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
+  }
+
+  @Test
+  void fourHundredGeneratedMalformedRequestsGetNo5xxLeaveNothingHangingAndLogNoError() throws Exception {
+    MalformedRequests generator = new MalformedRequests(20261127L);
+    java.util.Map<String, Integer> statuses = new java.util.TreeMap<>();
+    List<ILoggingEvent> events = CapturedLog.during(() -> {
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+      try {
+        List<java.util.concurrent.Future<String>> answers = new java.util.ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+          String request = generator.next();
+          answers.add(pool.submit(() -> MalformedRequests.exchange("127.0.0.1", server.port(), request)));
+        }
+        for (java.util.concurrent.Future<String> answer : answers) {
+          statuses.merge(answer.get(), 1, Integer::sum);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      return null;
+    });
+    assertThat(statuses.keySet()).as("statuses %s", statuses)
+        .noneMatch(s -> s.startsWith("5") || s.equals("timeout") || s.equals("garbage"));
+    assertQuiet(events);
+    assertStillServing();
   }
 }
