@@ -115,6 +115,10 @@ final class ErrorHandlerImpl implements ErrorHandler {
     if (close) {
       // The rest of the body would be parsed as the next request: close once the answer is out.
       written.onComplete(ar -> ctx.request().connection().close());
+    } else if (ctx.request().version() == HttpVersion.HTTP_2 && !ctx.request().isEnded()) {
+      // The stream's unread body would hold the connection's flow-control window, and every other stream with it:
+      // once the answer is out, ask the client to stop sending (RST_STREAM NO_ERROR, RFC 9113 8.1).
+      written.onComplete(ar -> response.reset(0));
     }
   }
 

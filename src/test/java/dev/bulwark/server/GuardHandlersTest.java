@@ -3,6 +3,7 @@ package dev.bulwark.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bulwark.stream.BodyLimitHandler;
+import dev.bulwark.testing.RawHttp;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -89,13 +90,15 @@ class GuardHandlersTest {
   }
 
   @Test
-  void bodyLimitPassesSmallBodiesAndRefusesDeclaredLargeOnes() {
+  void bodyLimitPassesSmallBodiesAndRefusesDeclaredLargeOnes() throws Exception {
     Reply small = send(HttpMethod.POST, "/echo", Buffer.buffer("0123456789abcdef")).await();
     assertThat(small.status()).isEqualTo(200);
     assertThat(small.body().toString()).isEqualTo("0123456789abcdef");
-    Reply large = send(HttpMethod.POST, "/echo", Buffer.buffer("0123456789abcdefX")).await();
-    assertThat(large.status()).isEqualTo(413);
-    assertThat(large.response().getHeader("Connection")).isEqualTo("close");
+    // A raw client: the server answers before reading the body and closes, and a client still sending can see the
+    // close as a reset that loses the answer (the JDK and Vert.x clients both can), which is not what is tested here.
+    String large = RawHttp.exchange(server.actualPort(), "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 17\r\n\r\n"
+        + "0123456789abcdefX", false);
+    assertThat(large).startsWith("HTTP/1.1 413").containsIgnoringCase("connection: close");
     release.complete();
   }
 
