@@ -40,6 +40,11 @@ public final class ConsoleLogConfigurator extends ContextAwareBase implements Co
     root.setLevel(Level.INFO);
     root.addAppender(appender);
     context.getLogger("io.netty").setLevel(Level.WARN);
+    // Vert.x logs, at ERROR, an I/O failure of a connection nobody has an exception handler on yet: with cleartext
+    // HTTP/2 on, that is every connection until its first head is complete, so a client resetting mid-head could
+    // write one ERROR line per connection. Connections Bulwark serves have handlers (DEBUG); this logger only ever
+    // reports those network events.
+    context.getLogger("io.vertx.core.net.impl.ConnectionBase").setLevel(Level.OFF);
     return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
   }
 

@@ -8,9 +8,13 @@ import io.vertx.ext.web.Router;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** A verticle that serves one router on one port, reports the port it bound, and drains on stop. */
 abstract class ServingVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ServingVerticle.class);
 
   private final Duration shutdownGrace;
   private final IntConsumer boundPort;
@@ -54,6 +58,9 @@ abstract class ServingVerticle extends VerticleBase {
     return configure(vertx.createHttpServer(options))
         .requestHandler(router)
         .invalidRequestHandler(new InvalidRequestHandler(rejected()))
+        // A connection's I/O failure (a reset, a broken pipe) is the network's or the client's doing, and Vert.x logs
+        // one at ERROR when nobody handles it: a client could fill the log with them.
+        .exceptionHandler(e -> LOG.debug("Connection failed on {}: {}", portKey, e.toString()))
         .listen()
         .onSuccess(s -> {
           server = s;

@@ -186,4 +186,25 @@ class HostileClientTest {
     assertQuiet(events);
     assertStillServing();
   }
+
+  @Test
+  void resetsInTheMiddleOfAHeadLogNothingWithCleartextHttp2On() throws Exception {
+    try (TestServer h2server = TestServer.start(new JsonObject()
+        .put("http", new JsonObject().put("cleartextHttp2", true)))) {
+      List<ILoggingEvent> events = CapturedLog.during(() -> {
+        for (int i = 0; i < 20; i++) {
+          try (java.net.Socket socket = new java.net.Socket("127.0.0.1", h2server.port())) {
+            socket.getOutputStream().write("GET /hel".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            socket.setSoLinger(true, 0); // close with a reset
+          }
+        }
+        Thread.sleep(300); // the server sees the resets on its event loops
+        return null;
+      });
+      assertQuiet(events);
+      assertThat(send(h2server.port(), "GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
+          .startsWith("HTTP/1.1 200");
+    }
+  }
 }
