@@ -25,7 +25,7 @@ final class GuardSections {
             "Event-bus consumers one request may hold at once; past it: 500 `scope_limit`."))
         .setMaxResources(s.integer("maxResources", ScopeOptions.DEFAULT_MAX_RESOURCES, ScopeOptions.MIN_REQUEST_LIMIT,
             ScopeOptions.MAX_REQUEST_LIMIT,
-            "Other resources (listener registrations, files, closeables) one request may hold at once; past it: 500 "
+            "Other resources (listener registrations, files, closeables, connection leases) one request may hold at once; past it: 500 "
                 + "`scope_limit`."))
         .setMaxAttachments(s.integer("maxAttachments", ScopeOptions.DEFAULT_MAX_ATTACHMENTS,
             ScopeOptions.MIN_REQUEST_LIMIT, ScopeOptions.MAX_REQUEST_LIMIT,

@@ -1,5 +1,7 @@
 package dev.bulwark.scope;
 
+import dev.bulwark.pool.ConnectionPool;
+import dev.bulwark.pool.Lease;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -123,6 +125,20 @@ abstract class AbstractScope implements ResourceScope {
       }
     });
     return closeable;
+  }
+
+  @Override
+  public <C> Future<Lease<C>> lease(ConnectionPool<C> pool) {
+    checkAccess();
+    if (reason != null) {
+      return Future.failedFuture(lateAcquisition("a connection lease"));
+    }
+    // The pool answers on this scope's context, so the lease is adopted (or, past the end, given back) from here.
+    return pool.acquire().map(this::adoptLease);
+  }
+
+  private <C> Lease<C> adoptLease(Lease<C> lease) {
+    return new ScopedLease<>(lease, admit(ResourceKind.LEASE, lease, "a connection lease", lease::release));
   }
 
   @Override
@@ -260,15 +276,15 @@ abstract class AbstractScope implements ResourceScope {
   }
 
   /**
-   * What counts against the limit for {@code kind}: timers and consumers each have their own; listeners, files and
-   * closeables share one ({@code scope.maxResources}).
+   * What counts against the limit for {@code kind}: timers and consumers each have their own; listeners, files,
+   * closeables and leases share one ({@code scope.maxResources}).
    */
   int held(ResourceKind kind) {
     if (kind == ResourceKind.TIMER || kind == ResourceKind.CONSUMER) {
       return liveByKind[kind.ordinal()];
     }
     return liveByKind[ResourceKind.LISTENER.ordinal()] + liveByKind[ResourceKind.FILE.ordinal()]
-        + liveByKind[ResourceKind.CLOSEABLE.ordinal()];
+        + liveByKind[ResourceKind.CLOSEABLE.ordinal()] + liveByKind[ResourceKind.LEASE.ordinal()];
   }
 
   /** Live resources of every kind. */

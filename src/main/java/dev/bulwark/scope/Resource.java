@@ -1,5 +1,6 @@
 package dev.bulwark.scope;
 
+import dev.bulwark.pool.Lease;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -53,6 +54,9 @@ final class Resource implements Registration {
         return null;
       case FILE:
         return ((AsyncFile) target).close();
+      case LEASE:
+        ((Lease<?>) target).release();
+        return null;
       default:
         ((AutoCloseable) target).close();
         return null;

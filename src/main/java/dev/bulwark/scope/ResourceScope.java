@@ -1,5 +1,7 @@
 package dev.bulwark.scope;
 
+import dev.bulwark.pool.ConnectionPool;
+import dev.bulwark.pool.Lease;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.eventbus.Message;
@@ -38,6 +40,14 @@ public interface ResourceScope {
 
   /** Takes ownership of {@code closeable}: it is closed when the scope ends. Returns it. */
   <C extends AutoCloseable> C own(C closeable);
+
+  /**
+   * Borrows a connection from {@code pool} for this scope: the lease is given back when the scope ends, however it
+   * ends, unless {@link Lease#release()} or {@link Lease#discard()} ended it first. A lease granted after the scope
+   * ended is given back at once and the future fails with {@link ScopeClosedException}; the pool's own refusals
+   * ({@code pool_exhausted}, {@code pool_timeout}) fail it as they are. Counts against {@code scope.maxResources}.
+   */
+  <C> Future<Lease<C>> lease(ConnectionPool<C> pool);
 
   /** True once the scope has released what it owned. */
   boolean released();
