@@ -4,6 +4,7 @@ import dev.bulwark.admin.AdminOptions;
 import dev.bulwark.cache.CacheOptions;
 import dev.bulwark.health.HealthOptions;
 import dev.bulwark.memory.MemoryOptions;
+import dev.bulwark.pool.PoolOptions;
 import dev.bulwark.metrics.MetricsOptions;
 import dev.bulwark.routes.DemoOptions;
 import dev.bulwark.routes.LabOptions;
@@ -40,6 +41,7 @@ public final class BulwarkConfig {
   private final CacheOptions cache;
   private final SessionOptions sessions;
   private final RedisOptions redis;
+  private final PoolOptions pool;
   private final FilesOptions files;
   private final UploadOptions uploads;
   private final String modulesDir;
@@ -65,6 +67,7 @@ public final class BulwarkConfig {
             CacheOptions.NAME_PATTERN));
     this.sessions = FeatureSections.sessions(root.section("sessions"));
     this.redis = ServerSections.redis(root.section("redis"));
+    this.pool = FeatureSections.pool(root.section("pool"));
     this.files = FeatureSections.files(root.section("files"), root.section("data"));
     this.uploads = FeatureSections.uploads(root.section("uploads"));
     for (CacheOptions.Named named : cache.caches().values()) {
@@ -226,6 +229,11 @@ public final class BulwarkConfig {
 
   public FilesOptions files() {
     return files;
+  }
+
+  /** The Redis connection pool's options ({@code pool}). */
+  public PoolOptions pool() {
+    return pool;
   }
 
   public UploadOptions uploads() {

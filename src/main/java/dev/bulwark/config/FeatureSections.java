@@ -2,6 +2,7 @@ package dev.bulwark.config;
 
 import dev.bulwark.cache.CacheOptions;
 import dev.bulwark.health.HealthOptions;
+import dev.bulwark.pool.PoolOptions;
 import dev.bulwark.routes.DemoOptions;
 import dev.bulwark.routes.LabOptions;
 import dev.bulwark.session.SessionOptions;
@@ -26,6 +27,35 @@ final class FeatureSections {
     return new DemoOptions().setMaxDelay(s.duration("maxDelay", DemoOptions.DEFAULT_MAX_DELAY,
         DemoOptions.MIN_MAX_DELAY, DemoOptions.MAX_MAX_DELAY,
         "Largest `ms` the `/demo/*` routes accept; larger: 400 `bad_parameter`."));
+  }
+
+  /** The Redis connection pool behind {@code /db/...}: used only when {@code redis.url} is set. */
+  static PoolOptions pool(Section s) throws ConfigException {
+    PoolOptions options = new PoolOptions()
+        .setMaxSize(s.integer("maxSize", PoolOptions.DEFAULT_MAX_SIZE, PoolOptions.MIN_MAX_SIZE,
+            PoolOptions.MAX_MAX_SIZE, "Most Redis connections the pool holds, those being opened included."))
+        .setMinIdle(s.integer("minIdle", PoolOptions.DEFAULT_MIN_IDLE, 0, PoolOptions.MAX_MAX_SIZE,
+            "Idle connections kept open and ready, within `pool.maxSize`."))
+        .setMaxWaiting(s.integer("maxWaiting", PoolOptions.DEFAULT_MAX_WAITING, 0, PoolOptions.MAX_MAX_WAITING,
+            "Requests that may wait for a connection; one more gets 503 `pool_exhausted` at once (see README: "
+                + "sizing the pool)."))
+        .setAcquireTimeout(s.duration("acquireTimeout", PoolOptions.DEFAULT_ACQUIRE_TIMEOUT,
+            PoolOptions.MIN_ACQUIRE_TIMEOUT, PoolOptions.MAX_ACQUIRE_TIMEOUT,
+            "How long a request waits for a connection; then 503 `pool_timeout` with the pool's state."))
+        .setIdleTimeout(s.duration("idleTimeout", PoolOptions.DEFAULT_IDLE_TIMEOUT, Duration.ZERO,
+            PoolOptions.MAX_DURATION, "A connection above `pool.minIdle` idle this long is closed; 0s never."))
+        .setMaxLifetime(s.duration("maxLifetime", PoolOptions.DEFAULT_MAX_LIFETIME, Duration.ZERO,
+            PoolOptions.MAX_DURATION, "A connection older than this is closed when it is next idle; 0s never."))
+        .setValidateOnBorrow(s.bool("validateOnBorrow", PoolOptions.DEFAULT_VALIDATE_ON_BORROW,
+            "PING an idle connection before lending it (one round trip per acquire)."))
+        .setLeakThreshold(s.duration("leakThreshold", PoolOptions.DEFAULT_LEAK_THRESHOLD, Duration.ZERO,
+            PoolOptions.MAX_DURATION, "A lease held longer is reported once at WARN with the stack that took it, "
+                + "and counted; 0s turns the check off."));
+    if (options.minIdle() > options.maxSize()) {
+      throw new ConfigException("pool.minIdle = " + options.minIdle() + ": expected at most pool.maxSize ("
+          + options.maxSize() + ")");
+    }
+    return options;
   }
 
   static HealthOptions health(Section s) throws ConfigException {

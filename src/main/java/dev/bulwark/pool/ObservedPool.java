@@ -87,7 +87,9 @@ abstract class ObservedPool<C> implements ConnectionPool<C> {
 
   @Override
   public JsonObject toJson() {
-    return state().put("closed", closed).mergeIn(counters.toJson()).put("options", options.toJson());
+    // The fields of API.md's GET /db/pool first, then the rest.
+    return state().put("maxSize", options.maxSize()).put("maxWaiting", options.maxWaiting()).put("closed", closed)
+        .mergeIn(counters.toJson()).put("options", options.toJson());
   }
 
   @Override

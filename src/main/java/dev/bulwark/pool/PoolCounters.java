@@ -40,7 +40,7 @@ final class PoolCounters {
     return new JsonObject()
         .put("acquired", count)
         .put("timeouts", timeouts)
-        .put("rejections", rejections)
+        .put("rejected", rejections)
         .put("leaks", leaks)
         .put("creationFailures", creationFailures)
         .put("acquireWait", new JsonObject()

@@ -1,5 +1,7 @@
 package dev.bulwark.routes;
 
+import dev.bulwark.pool.ConnectionPool;
+import io.vertx.redis.client.RedisConnection;
 import dev.bulwark.cache.NamedCaches;
 import dev.bulwark.config.BulwarkConfig;
 import dev.bulwark.health.Health;
@@ -25,7 +27,7 @@ public final class BuiltInRoutes {
    * null when the scrape is elsewhere (or metrics are off).
    */
   public static Supplier<List<RouteModule>> create(BulwarkConfig config, Health health, NamedCaches caches,
-      Sessions sessions, Handler<RoutingContext> scrape) {
+      Sessions sessions, ConnectionPool<RedisConnection> pool, Handler<RoutingContext> scrape) {
     LabLeak leak = new LabLeak(config.lab().maxLeakBytes());
     return () -> {
       List<RouteModule> modules = new ArrayList<>();
@@ -35,7 +37,8 @@ public final class BuiltInRoutes {
       modules.addAll(List.of(new HelloRoutes(), new DemoRoutes(config.demo()), new CriticalRoutes(),
           new HealthRoutes(health, config.http().retryAfter().toSeconds()), new CacheRoutes(caches),
           new SessionRoutes(sessions), new FileRoutes(config.files()),
-          new DataRoutes(config.files().maxDataCount()), new UploadRoutes(config.uploads())));
+          new DataRoutes(config.files().maxDataCount()), new UploadRoutes(config.uploads()),
+          new DbRoutes(pool, config.redis().keyPrefix())));
       if (config.lab().enabled()) {
         modules.add(new LabRoutes(leak, config.lab()));
       }

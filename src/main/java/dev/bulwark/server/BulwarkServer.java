@@ -5,6 +5,9 @@ import dev.bulwark.cache.NamedCaches;
 import dev.bulwark.health.RedisCheck;
 import dev.bulwark.session.Sessions;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
+import dev.bulwark.pool.ConnectionPool;
+import dev.bulwark.pool.PoolOptions;
 import java.time.Duration;
 import dev.bulwark.admin.AdminStatus;
 import dev.bulwark.admin.AdminToken;
@@ -52,6 +55,9 @@ public final class BulwarkServer {
   private final MemoryMonitor memory;
   private final Health health;
   private final Redis redis;
+  /** The Redis pool behind {@code /db/...} and its own client; null without {@code redis.url}. */
+  private ConnectionPool<RedisConnection> pool;
+  private Redis poolClient;
   private final RedisCheck redisCheck;
   private volatile int httpPort = -1;
   private volatile int adminPort = -1;
@@ -199,6 +205,19 @@ public final class BulwarkServer {
         config.http().cleartextHttp2() ? null : HttpVerticle.serverOptions(config.http(), config.uploads()));
   }
 
+  /**
+   * The pool of Redis connections behind {@code /db/...}, through a client of its own sized to the pool, so the pool
+   * alone bounds them.
+   */
+  private ConnectionPool<RedisConnection> redisPool(BulwarkConfig config) {
+    PoolOptions options = config.pool();
+    poolClient = new QuietRedis(Redis.createClient(vertx, new io.vertx.redis.client.RedisOptions()
+        .setConnectionString(config.redis().url())
+        .setMaxPoolSize(options.maxSize())
+        .setMaxPoolWaiting(options.maxSize())));
+    return ConnectionPool.create(vertx, options, new RedisConnections(poolClient, options.acquireTimeout()), "redis");
+  }
+
   /** The caches and the sessions (one of each per server, in the memory budget), then the route groups. */
   private Supplier<List<RouteModule>> builtInRoutes(BulwarkConfig config, AdminStatus status, MemoryBudget budget) {
     NamedCaches caches = NamedCaches.create(config.cache(), ForkJoinPool.commonPool(), redis,
@@ -219,7 +238,13 @@ public final class BulwarkServer {
     }
     status.section("sessions", sessions::toJson);
     boolean scrapeHere = metrics.enabled() && !config.metrics().separatePort();
-    return BuiltInRoutes.create(config, health, caches, sessions, scrapeHere ? metrics.scrapeHandler() : null);
+    pool = redis == null ? null : redisPool(config);
+    if (pool != null) {
+      status.section("pool", pool::toJson);
+      pool.bindTo(metrics.registry());
+    }
+    return BuiltInRoutes.create(config, health, caches, sessions, pool,
+        scrapeHere ? metrics.scrapeHandler() : null);
   }
 
   private void registerStatus(AdminStatus status, int instances) {
@@ -288,11 +313,13 @@ public final class BulwarkServer {
    */
   public Future<Void> close() {
     health.startDraining();
+    Future<Void> poolClosed = pool == null ? Future.succeededFuture()
+        : pool.close().eventually(() -> poolClient.close());
     if (redisCheck != null) {
       redisCheck.close();
       redis.close();
     }
-    return vertx.close().onComplete(ar -> {
+    return poolClosed.otherwiseEmpty().compose(v -> vertx.close()).onComplete(ar -> {
       memory.close();
       metrics.close();
     });
