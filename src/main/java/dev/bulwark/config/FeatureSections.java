@@ -50,7 +50,7 @@ final class FeatureSections {
             "PING an idle connection before lending it (one round trip per acquire)."))
         .setLeakThreshold(s.duration("leakThreshold", PoolOptions.DEFAULT_LEAK_THRESHOLD, Duration.ZERO,
             PoolOptions.MAX_DURATION, "A lease held longer is reported once at WARN with the stack that took it, "
-                + "and counted; 0s turns the check off."));
+                + "and counted; 0s (the default) turns the check off: it costs a stack capture per acquire."));
     if (options.minIdle() > options.maxSize()) {
       throw new ConfigException("pool.minIdle = " + options.minIdle() + ": expected at most pool.maxSize ("
           + options.maxSize() + ")");

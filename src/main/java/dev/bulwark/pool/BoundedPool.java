@@ -39,6 +39,8 @@ final class BoundedPool<C> extends ObservedPool<C> {
   private final ArrayDeque<Waiter<C>> waiters = new ArrayDeque<>();
   private int creating;
   private long housekeeper = -1;
+  /** Made once: a full queue is the answer under a flood, so refusing must cost nothing (no state in it). */
+  private final ApiError exhausted;
 
   BoundedPool(Context context, PoolOptions options, ConnectionFactory<C> factory, String name, LongSupplier clock) {
     super(name, options);
@@ -46,11 +48,18 @@ final class BoundedPool<C> extends ObservedPool<C> {
     this.vertx = context.owner();
     this.factory = factory;
     this.clock = clock;
+    this.exhausted = new ApiError(503, "pool_exhausted", "pool " + name + ": every connection is busy and the "
+        + "waiting queue (maxWaiting " + options.maxWaiting() + ") is full; retry later");
     onPool(this::startHousekeeping);
   }
 
   @Override
   public Future<Lease<C>> acquire() {
+    if (full) {
+      // Under a flood most borrowers meet a full queue: refused on their own thread, with no hop and no allocation.
+      counters.rejectedAtOnce.increment();
+      return Future.failedFuture(exhausted);
+    }
     // The stack is taken here, on the borrower's thread, so a leak report names the borrower's code.
     Throwable site = options.leakThreshold().isZero() ? null : new Throwable("lease of pool " + name + " acquired here");
     Waiter<C> w = new Waiter<>(Vertx.currentContext(), site, clock.getAsLong());
@@ -89,7 +98,7 @@ final class BoundedPool<C> extends ObservedPool<C> {
     // Beyond maxWaiting, a borrower may wait only for a connection being made (or about to be) on its behalf.
     if (idleSlots.isEmpty() && waiters.size() >= options.maxWaiting() + (options.maxSize() - size) + creating) {
       counters.rejections++;
-      fail(w, refusal("pool_exhausted", "every connection is busy and the waiting queue is full", "; retry later"));
+      fail(w, exhausted);
       return;
     }
     waiters.addLast(w);
@@ -314,6 +323,7 @@ final class BoundedPool<C> extends ObservedPool<C> {
   private void publish() {
     idle = idleSlots.size();
     pending = waiters.size();
+    full = idleSlots.isEmpty() && waiters.size() >= options.maxWaiting() + (options.maxSize() - size) + creating;
   }
 
   /** A 503 carrying the pool's state, in its message (as Hikari's) and as details. */

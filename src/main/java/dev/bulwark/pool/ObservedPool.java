@@ -20,6 +20,8 @@ abstract class ObservedPool<C> implements ConnectionPool<C> {
   volatile int idle;
   volatile int pending;
   volatile boolean closed;
+  /** True while a new borrower would be refused pool_exhausted: no idle connection and the queue full. */
+  volatile boolean full;
 
   ObservedPool(String name, PoolOptions options) {
     this.name = name;

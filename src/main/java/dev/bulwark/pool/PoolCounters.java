@@ -17,11 +17,17 @@ final class PoolCounters {
   volatile long acquired;
   volatile long timeouts;
   volatile long rejections;
+  /** Refusals decided on the borrower's thread (the pool was seen full), without a hop to the pool. */
+  final java.util.concurrent.atomic.LongAdder rejectedAtOnce = new java.util.concurrent.atomic.LongAdder();
   volatile long leaks;
   volatile long creationFailures;
   private volatile long waitNanosTotal;
   private volatile long waitNanosMax;
   private volatile Timer waitTimer;
+
+  long rejected() {
+    return rejections + rejectedAtOnce.sum();
+  }
 
   void recordWait(long nanos) {
     acquired++;
@@ -40,7 +46,7 @@ final class PoolCounters {
     return new JsonObject()
         .put("acquired", count)
         .put("timeouts", timeouts)
-        .put("rejected", rejections)
+        .put("rejected", rejected())
         .put("leaks", leaks)
         .put("creationFailures", creationFailures)
         .put("acquireWait", new JsonObject()
@@ -57,7 +63,7 @@ final class PoolCounters {
     gauge(registry, "bulwark.pool.pending", "Borrowers waiting", pool, p -> p.pending(), name);
     counter(registry, "bulwark.pool.acquired", "Leases granted", c -> c.acquired, name);
     counter(registry, "bulwark.pool.timeouts", "Borrowers answered pool_timeout", c -> c.timeouts, name);
-    counter(registry, "bulwark.pool.rejections", "Borrowers answered pool_exhausted", c -> c.rejections, name);
+    counter(registry, "bulwark.pool.rejections", "Borrowers answered pool_exhausted", PoolCounters::rejected, name);
     counter(registry, "bulwark.pool.leaks", "Leases held past leakThreshold", c -> c.leaks, name);
     counter(registry, "bulwark.pool.creation.failures", "Connections that could not be made",
         c -> c.creationFailures, name);

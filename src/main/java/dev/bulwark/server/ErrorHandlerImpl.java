@@ -68,7 +68,7 @@ final class ErrorHandlerImpl implements ErrorHandler {
       LOG.error("Unexpected failure on {} {} (route {})", ctx.request().method(), ctx.request().path(),
           routeOf(ctx), failure);
     }
-    send(ctx, status, code, message, details);
+    send(ctx, status, failure instanceof ApiError e ? e.body() : encode(code, message, details));
   }
 
   /** Counts a malformed request, found here or by a route (a file name that is not UTF-8 is a {@code bad_path} too). */
@@ -97,7 +97,7 @@ final class ErrorHandlerImpl implements ErrorHandler {
     return 500;
   }
 
-  private void send(RoutingContext ctx, int status, String code, String message, JsonObject details) {
+  private void send(RoutingContext ctx, int status, String body) {
     HttpServerResponse response = ctx.response();
     if (response.closed() || response.ended()) {
       return;
@@ -111,7 +111,7 @@ final class ErrorHandlerImpl implements ErrorHandler {
     if (close) {
       response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
     }
-    Future<Void> written = write(response, status, code, message, retryAfterSeconds, details);
+    Future<Void> written = write(response, status, body, retryAfterSeconds);
     if (close) {
       // The rest of the body would be parsed as the next request: close once the answer is out.
       written.onComplete(ar -> ctx.request().connection().close());
@@ -138,15 +138,23 @@ final class ErrorHandlerImpl implements ErrorHandler {
   /** Writes the one error shape every Bulwark error has; {@code retryAfterSeconds} is used by 503s only. */
   static Future<Void> write(HttpServerResponse response, int status, String code, String message,
       String retryAfterSeconds, JsonObject details) {
+    return write(response, status, encode(code, message, details), retryAfterSeconds);
+  }
+
+  private static Future<Void> write(HttpServerResponse response, int status, String body, String retryAfterSeconds) {
     response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON);
     if (status == 503) {
       response.putHeader(HttpHeaders.RETRY_AFTER, retryAfterSeconds);
     }
+    return response.end(body);
+  }
+
+  private static String encode(String code, String message, JsonObject details) {
     JsonObject body = new JsonObject().put("error", code).put("message", message);
     if (details != null) {
       body.mergeIn(details);
     }
-    return response.end(body.encode());
+    return body.encode();
   }
 
   private static String routeOf(RoutingContext ctx) {

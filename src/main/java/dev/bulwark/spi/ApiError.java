@@ -15,6 +15,8 @@ public final class ApiError extends RuntimeException {
   private final int status;
   private final String code;
   private final JsonObject details;
+  /** The answer's JSON, encoded once: an error made once and thrown often (a full pool) is not encoded each time. */
+  private volatile String body;
 
   public ApiError(int status, String code, String message) {
     this(status, code, message, null);
@@ -29,6 +31,20 @@ public final class ApiError extends RuntimeException {
     }
     this.status = status;
     this.code = code;
+  }
+
+  /** {@code {"error", "message", ...details}}, encoded; the details must not change once the error is made. */
+  public String body() {
+    String encoded = body;
+    if (encoded == null) {
+      JsonObject json = new JsonObject().put("error", code).put("message", getMessage());
+      if (details != null) {
+        json.mergeIn(details);
+      }
+      encoded = json.encode();
+      body = encoded;
+    }
+    return encoded;
   }
 
   public int status() {

@@ -74,7 +74,7 @@ class ConnectionPoolTest {
     assertThat(refused.status()).isEqualTo(503);
     assertThat(refused.code()).isEqualTo("pool_exhausted");
     assertThat(f.pool.pending()).isEqualTo(3);
-    assertThat(f.pool.counters.rejections).isEqualTo(1);
+    assertThat(f.pool.counters.rejected()).isEqualTo(1);
     a.release();
     b.release();
     for (Future<Lease<FakeFactory.Conn>> w : waiting) {
