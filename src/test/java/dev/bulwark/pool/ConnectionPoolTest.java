@@ -114,6 +114,33 @@ class ConnectionPoolTest {
   }
 
   @Test
+  void hangingCreationsHoldTheirPlacesButTheirWaitersStillTimeOut(Vertx vertx) {
+    fixture(vertx, new PoolOptions().setMaxSize(2).setMaxWaiting(4).setAcquireTimeout(Duration.ofMillis(50)))
+        .factory.manual = true;
+    List<Future<Lease<FakeFactory.Conn>>> waiting = List.of(f.acquire(), f.acquire(), f.acquire());
+    for (Future<Lease<FakeFactory.Conn>> w : waiting) {
+      assertThat(failure(w).code()).isEqualTo("pool_timeout");
+    }
+    assertThat(f.pool.size()).as("never more than maxSize, hanging ones included").isEqualTo(2);
+    assertThat(f.on(() -> f.factory.inFlight)).isEqualTo(2);
+    assertThat(f.pool.pending()).isZero();
+    f.on(() -> {
+      f.factory.completeNext(false); // a creation that finally ends, with nobody waiting: kept idle
+      return null;
+    });
+    f.settle();
+    assertThat(f.pool.idle()).isEqualTo(1);
+    Lease<FakeFactory.Conn> late = f.acquire().await();
+    assertThat(late.connection()).isNotNull();
+    late.release();
+    f.on(() -> {
+      f.factory.completeNext(false);
+      return null;
+    });
+    f.settle();
+  }
+
+  @Test
   void aFailedCreationAnswersTheOldestWaiterAndTheNextGetsANewTry(Vertx vertx) {
     fixture(vertx, new PoolOptions().setMaxSize(1)).factory.manual = true;
     Future<Lease<FakeFactory.Conn>> first = f.acquire();

@@ -55,13 +55,20 @@ class DbRoutesTest {
   void redisDownGives503AndThePoolRecoversWhenItReturns() throws Exception {
     try (RedisProcess redis = RedisProcess.start();
         TestServer server = TestServer.start(new JsonObject()
-            .put("redis", new JsonObject().put("url", redis.url()))
+            .put("redis", new JsonObject().put("url", redis.url()).put("required", true))
             .put("pool", new JsonObject().put("acquireTimeout", "500ms")))) {
       assertThat(incr(server, "c").statusCode()).isEqualTo(200);
+      assertThat(server.get("/metrics").body()).contains("bulwark_pool_size{pool=\"redis\"}")
+          .contains("bulwark_pool_acquired_total{pool=\"redis\"}");
       redis.stop();
       HttpResponse<String> down = incr(server, "c");
       assertThat(down.statusCode()).isEqualTo(503);
       assertThat(new JsonObject(down.body()).getString("error")).isIn("backend_unavailable", "pool_timeout");
+      long readyDeadline = System.nanoTime() + 10_000_000_000L;
+      while (System.nanoTime() < readyDeadline && server.get("/health/ready").statusCode() != 503) {
+        Thread.sleep(100);
+      }
+      assertThat(server.get("/health/ready").statusCode()).as("readiness says Redis is down").isEqualTo(503);
       redis.restart();
       long deadline = System.nanoTime() + 10_000_000_000L;
       int status = 0;
@@ -69,6 +76,10 @@ class DbRoutesTest {
         Thread.sleep(100);
       }
       assertThat(status).as("served again without restarting Bulwark").isEqualTo(200);
+      while (System.nanoTime() < deadline && server.get("/health/ready").statusCode() != 200) {
+        Thread.sleep(100);
+      }
+      assertThat(server.get("/health/ready").statusCode()).as("ready again").isEqualTo(200);
       assertThat(new JsonObject(server.get("/db/pool").body()).getInteger("active")).isZero();
     }
   }
