@@ -22,12 +22,17 @@ public final class AdminOptions {
   /** A configured token shorter than this is refused: it could be guessed. */
   public static final int MIN_TOKEN_LENGTH = 16;
   public static final String DEFAULT_TOKEN_FILE = "var/admin.token";
+  /** Rows a histogram or diff answer may hold: {@code ?top=N} is capped by it. */
+  public static final int DEFAULT_MAX_HISTOGRAM_ROWS = 200;
+  public static final int MIN_MAX_HISTOGRAM_ROWS = 1;
+  public static final int MAX_MAX_HISTOGRAM_ROWS = 100_000;
 
   private boolean enabled = DEFAULT_ENABLED;
   private String host = DEFAULT_HOST;
   private int port = DEFAULT_PORT;
   private String token = DEFAULT_TOKEN;
   private String tokenFile = DEFAULT_TOKEN_FILE;
+  private int maxHistogramRows = DEFAULT_MAX_HISTOGRAM_ROWS;
 
   /** The defaults. */
   public AdminOptions() {
@@ -40,6 +45,7 @@ public final class AdminOptions {
     port = other.port;
     token = other.token;
     tokenFile = other.tokenFile;
+    maxHistogramRows = other.maxHistogramRows;
   }
 
   public boolean enabled() {
@@ -113,6 +119,16 @@ public final class AdminOptions {
     }
   }
 
+  public int maxHistogramRows() {
+    return maxHistogramRows;
+  }
+
+  public AdminOptions setMaxHistogramRows(int maxHistogramRows) {
+    this.maxHistogramRows = Ranges.of("maxHistogramRows", maxHistogramRows, MIN_MAX_HISTOGRAM_ROWS,
+        MAX_MAX_HISTOGRAM_ROWS);
+    return this;
+  }
+
   /** These options under the keys of the {@code admin} config section; a token that is set shows as {@code ****}. */
   public JsonObject toJson() {
     return new JsonObject()
@@ -120,6 +136,7 @@ public final class AdminOptions {
         .put("host", host)
         .put("port", port)
         .put("token", token.isEmpty() ? "" : "****")
-        .put("tokenFile", tokenFile);
+        .put("tokenFile", tokenFile)
+        .put("maxHistogramRows", maxHistogramRows);
   }
 }

@@ -70,7 +70,10 @@ final class ServerSections {
         .setHost(s.string("host", AdminOptions.DEFAULT_HOST,
             "Address the admin port binds to; keep it off public interfaces."))
         .setPort(s.integer("port", AdminOptions.DEFAULT_PORT, AdminOptions.MIN_PORT, AdminOptions.MAX_PORT,
-            "Admin port; 0 picks a free one (logged)."));
+            "Admin port; 0 picks a free one (logged)."))
+        .setMaxHistogramRows(s.integer("maxHistogramRows", AdminOptions.DEFAULT_MAX_HISTOGRAM_ROWS,
+            AdminOptions.MIN_MAX_HISTOGRAM_ROWS, AdminOptions.MAX_MAX_HISTOGRAM_ROWS,
+            "Most rows `/admin/heap/histogram` and `/admin/heap/diff` answer (`?top=N` above it: 400)."));
     String token = s.secret("token", AdminOptions.DEFAULT_TOKEN,
         "Bearer token for every admin route (also env `BULWARK_ADMIN_TOKEN`); when empty one is generated.");
     String tokenFile = s.string("tokenFile", AdminOptions.DEFAULT_TOKEN_FILE, "Where a generated token is written "
