@@ -26,6 +26,11 @@ public final class AdminOptions {
   public static final int DEFAULT_MAX_HISTOGRAM_ROWS = 200;
   public static final int MIN_MAX_HISTOGRAM_ROWS = 1;
   public static final int MAX_MAX_HISTOGRAM_ROWS = 100_000;
+  public static final String DEFAULT_DUMP_DIR = "var/dumps";
+  /** Heap dumps kept in {@code dumpDir}; the oldest beyond it are deleted. */
+  public static final int DEFAULT_MAX_DUMPS = 3;
+  public static final int MIN_MAX_DUMPS = 1;
+  public static final int MAX_MAX_DUMPS = 100;
 
   private boolean enabled = DEFAULT_ENABLED;
   private String host = DEFAULT_HOST;
@@ -33,6 +38,8 @@ public final class AdminOptions {
   private String token = DEFAULT_TOKEN;
   private String tokenFile = DEFAULT_TOKEN_FILE;
   private int maxHistogramRows = DEFAULT_MAX_HISTOGRAM_ROWS;
+  private String dumpDir = DEFAULT_DUMP_DIR;
+  private int maxDumps = DEFAULT_MAX_DUMPS;
 
   /** The defaults. */
   public AdminOptions() {
@@ -46,6 +53,8 @@ public final class AdminOptions {
     token = other.token;
     tokenFile = other.tokenFile;
     maxHistogramRows = other.maxHistogramRows;
+    dumpDir = other.dumpDir;
+    maxDumps = other.maxDumps;
   }
 
   public boolean enabled() {
@@ -123,6 +132,25 @@ public final class AdminOptions {
     return maxHistogramRows;
   }
 
+  public String dumpDir() {
+    return dumpDir;
+  }
+
+  public AdminOptions setDumpDir(String dumpDir) {
+    Ranges.check(dumpDir != null && !dumpDir.isBlank(), "dumpDir", dumpDir, "a directory path");
+    this.dumpDir = dumpDir;
+    return this;
+  }
+
+  public int maxDumps() {
+    return maxDumps;
+  }
+
+  public AdminOptions setMaxDumps(int maxDumps) {
+    this.maxDumps = Ranges.of("maxDumps", maxDumps, MIN_MAX_DUMPS, MAX_MAX_DUMPS);
+    return this;
+  }
+
   public AdminOptions setMaxHistogramRows(int maxHistogramRows) {
     this.maxHistogramRows = Ranges.of("maxHistogramRows", maxHistogramRows, MIN_MAX_HISTOGRAM_ROWS,
         MAX_MAX_HISTOGRAM_ROWS);
@@ -137,6 +165,8 @@ public final class AdminOptions {
         .put("port", port)
         .put("token", token.isEmpty() ? "" : "****")
         .put("tokenFile", tokenFile)
-        .put("maxHistogramRows", maxHistogramRows);
+        .put("maxHistogramRows", maxHistogramRows)
+        .put("dumpDir", dumpDir)
+        .put("maxDumps", maxDumps);
   }
 }

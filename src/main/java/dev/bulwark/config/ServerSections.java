@@ -73,7 +73,11 @@ final class ServerSections {
             "Admin port; 0 picks a free one (logged)."))
         .setMaxHistogramRows(s.integer("maxHistogramRows", AdminOptions.DEFAULT_MAX_HISTOGRAM_ROWS,
             AdminOptions.MIN_MAX_HISTOGRAM_ROWS, AdminOptions.MAX_MAX_HISTOGRAM_ROWS,
-            "Most rows `/admin/heap/histogram` and `/admin/heap/diff` answer (`?top=N` above it: 400)."));
+            "Most rows `/admin/heap/histogram` and `/admin/heap/diff` answer (`?top=N` above it: 400)."))
+        .setDumpDir(s.string("dumpDir", AdminOptions.DEFAULT_DUMP_DIR,
+            "Where `POST /admin/heap/dump` writes heap dumps (`heap-<UTC time>.hprof`)."))
+        .setMaxDumps(s.integer("maxDumps", AdminOptions.DEFAULT_MAX_DUMPS, AdminOptions.MIN_MAX_DUMPS,
+            AdminOptions.MAX_MAX_DUMPS, "Heap dumps kept in `admin.dumpDir`; the oldest beyond it are deleted."));
     String token = s.secret("token", AdminOptions.DEFAULT_TOKEN,
         "Bearer token for every admin route (also env `BULWARK_ADMIN_TOKEN`); when empty one is generated.");
     String tokenFile = s.string("tokenFile", AdminOptions.DEFAULT_TOKEN_FILE, "Where a generated token is written "

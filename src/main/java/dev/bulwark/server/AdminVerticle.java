@@ -4,6 +4,7 @@ import dev.bulwark.admin.AdminRoutes;
 import dev.bulwark.admin.AdminToken;
 import dev.bulwark.admin.BearerTokenHandler;
 import dev.bulwark.config.BulwarkConfig;
+import dev.bulwark.leak.HeapDumps;
 import dev.bulwark.leak.HeapRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerOptions;
@@ -57,6 +58,7 @@ final class AdminVerticle extends ServingVerticle {
     router.route().handler(BearerTokenHandler.create(token.value()));
     AdminRoutes.mount(router, parts.status(), parts.health()::summary);
     HeapRoutes.mount(router, vertx, config.admin().maxHistogramRows());
+    HeapDumps.mount(router, vertx, java.nio.file.Path.of(config.admin().dumpDir()), config.admin().maxDumps());
     RouterAssembly.answerHeadLikeGet(router);
     RouterAssembly.renderErrors(router, new ErrorHandlerImpl(config.http().retryAfter(), parts.rejected()));
     parts.status().seal();
