@@ -3,6 +3,7 @@ package dev.bulwark.leak;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bulwark.testing.TestServer;
+import dev.bulwark.testing.Tmpfs;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -75,6 +76,23 @@ class HeapDumpsTest {
       assertThat(send(server, "DELETE", "/admin/heap/dumps/" + listed).statusCode()).isEqualTo(204);
       assertThat(send(server, "DELETE", "/admin/heap/dumps/" + listed).statusCode()).isEqualTo(404);
       assertThat(server.admin("/admin/heap/dumps", null).statusCode()).isEqualTo(401);
+    }
+  }
+
+  @Test
+  void aDiskWithLessFreeThanTheHeapGets507AndNothingIsWritten() throws Exception {
+    String whyNot = Tmpfs.whyNot();
+    org.junit.jupiter.api.Assumptions.assumeTrue(whyNot == null, whyNot);
+    try (Tmpfs small = Tmpfs.mount("1m");
+        TestServer server = TestServer.start(new JsonObject()
+            .put("admin", new JsonObject().put("dumpDir", small.dir().toString())))) {
+      HttpResponse<String> refused = send(server, "POST", "/admin/heap/dump");
+      assertThat(refused.statusCode()).isEqualTo(507);
+      assertThat(new JsonObject(refused.body()).getString("error")).isEqualTo("insufficient_storage");
+      assertThat(send(server, "POST", "/admin/heap/dump").statusCode()).as("not stuck as busy").isEqualTo(507);
+      try (var files = Files.walk(small.dir())) {
+        assertThat(files.filter(Files::isRegularFile)).isEmpty();
+      }
     }
   }
 }

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bulwark.testing.RawHttp;
 import dev.bulwark.testing.TestServer;
+import dev.bulwark.testing.Tmpfs;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,8 +38,8 @@ class UploadDiskTest {
   private static final long MIB = 1 << 20;
   private static final long MIN_FREE = 2 * MIB;
   private static final long CHECK_EVERY = 256 * 1024;
+  private static Tmpfs tmpfs;
   private static Path mount;
-  private static boolean mounted;
   private static String whyNot; // why these tests cannot run here, or null
   private static Vertx vertx;
   private static HttpClient client;
@@ -48,17 +48,17 @@ class UploadDiskTest {
 
   @BeforeAll
   static void mountTmpfs() throws Exception {
-    if (!isRoot()) {
-      whyNot = "mounting a tmpfs needs root; running as " + System.getProperty("user.name");
+    whyNot = Tmpfs.whyNot();
+    if (whyNot != null) {
       return;
     }
-    mount = Files.createTempDirectory("bulwark-tmpfs");
-    String failure = run("mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", mount.toString());
-    mounted = failure == null;
-    if (!mounted) {
-      whyNot = "cannot mount a tmpfs here: " + failure;
+    try {
+      tmpfs = Tmpfs.mount("8m");
+    } catch (IllegalStateException e) {
+      whyNot = e.getMessage();
       return;
     }
+    mount = tmpfs.dir();
     store = Files.getFileStore(mount);
     vertx = Vertx.vertx();
     client = vertx.createHttpClient();
@@ -75,15 +75,8 @@ class UploadDiskTest {
         vertx.close().await();
       }
     } finally {
-      if (mounted) {
-        String failure = run("umount", mount.toString());
-        if (failure != null) { // still busy (a test failed with a file open): detach it now, freed once released
-          failure = run("umount", "-l", mount.toString());
-        }
-        assertThat(failure).as("umount " + mount).isNull();
-      }
-      if (mount != null) {
-        Files.deleteIfExists(mount);
+      if (tmpfs != null) {
+        tmpfs.close();
       }
     }
   }
@@ -238,20 +231,5 @@ class UploadDiskTest {
     byte[] bytes = new byte[size];
     new Random(size).nextBytes(bytes);
     return bytes;
-  }
-
-  private static boolean isRoot() {
-    try {
-      return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
-    } catch (Exception notLinux) {
-      return false;
-    }
-  }
-
-  /** Runs a command; null when it succeeded, else what it printed. */
-  private static String run(String... command) throws Exception {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-    return p.waitFor() == 0 ? null : String.join(" ", command) + ": " + out;
   }
 }
