@@ -31,6 +31,10 @@ public final class AdminOptions {
   public static final int DEFAULT_MAX_DUMPS = 3;
   public static final int MIN_MAX_DUMPS = 1;
   public static final int MAX_MAX_DUMPS = 100;
+  /** Longest JFR recording {@code /admin/profile?seconds=N} may ask for. */
+  public static final int DEFAULT_MAX_PROFILE_SECONDS = 120;
+  public static final int MIN_MAX_PROFILE_SECONDS = 1;
+  public static final int MAX_MAX_PROFILE_SECONDS = 3600;
 
   private boolean enabled = DEFAULT_ENABLED;
   private String host = DEFAULT_HOST;
@@ -40,6 +44,7 @@ public final class AdminOptions {
   private int maxHistogramRows = DEFAULT_MAX_HISTOGRAM_ROWS;
   private String dumpDir = DEFAULT_DUMP_DIR;
   private int maxDumps = DEFAULT_MAX_DUMPS;
+  private int maxProfileSeconds = DEFAULT_MAX_PROFILE_SECONDS;
 
   /** The defaults. */
   public AdminOptions() {
@@ -55,6 +60,7 @@ public final class AdminOptions {
     maxHistogramRows = other.maxHistogramRows;
     dumpDir = other.dumpDir;
     maxDumps = other.maxDumps;
+    maxProfileSeconds = other.maxProfileSeconds;
   }
 
   public boolean enabled() {
@@ -151,6 +157,16 @@ public final class AdminOptions {
     return this;
   }
 
+  public int maxProfileSeconds() {
+    return maxProfileSeconds;
+  }
+
+  public AdminOptions setMaxProfileSeconds(int maxProfileSeconds) {
+    this.maxProfileSeconds = Ranges.of("maxProfileSeconds", maxProfileSeconds, MIN_MAX_PROFILE_SECONDS,
+        MAX_MAX_PROFILE_SECONDS);
+    return this;
+  }
+
   public AdminOptions setMaxHistogramRows(int maxHistogramRows) {
     this.maxHistogramRows = Ranges.of("maxHistogramRows", maxHistogramRows, MIN_MAX_HISTOGRAM_ROWS,
         MAX_MAX_HISTOGRAM_ROWS);
@@ -167,6 +183,7 @@ public final class AdminOptions {
         .put("tokenFile", tokenFile)
         .put("maxHistogramRows", maxHistogramRows)
         .put("dumpDir", dumpDir)
-        .put("maxDumps", maxDumps);
+        .put("maxDumps", maxDumps)
+        .put("maxProfileSeconds", maxProfileSeconds);
   }
 }

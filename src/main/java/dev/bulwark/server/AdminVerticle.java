@@ -6,6 +6,7 @@ import dev.bulwark.admin.BearerTokenHandler;
 import dev.bulwark.config.BulwarkConfig;
 import dev.bulwark.leak.HeapDumps;
 import dev.bulwark.leak.HeapRoutes;
+import dev.bulwark.leak.ProfileRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -59,8 +60,9 @@ final class AdminVerticle extends ServingVerticle {
     AdminRoutes.mount(router, parts.status(), parts.health()::summary);
     HeapRoutes.mount(router, vertx, config.admin().maxHistogramRows());
     HeapDumps.mount(router, vertx, java.nio.file.Path.of(config.admin().dumpDir()), config.admin().maxDumps());
+    ProfileRoutes.mount(router, vertx, config.admin().maxProfileSeconds());
     RouterAssembly.answerHeadLikeGet(router);
-    RouterAssembly.renderErrors(router, new ErrorHandlerImpl(config.http().retryAfter(), parts.rejected()));
+    RouterAssembly.renderErrors(router, new ErrorHandlerImpl(config.http().retryAfter(), parts.rejected(), config.http().closeLinger()));
     parts.status().seal();
     return router;
   }
