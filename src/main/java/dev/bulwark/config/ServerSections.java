@@ -61,7 +61,11 @@ final class ServerSections {
         .setCleartextHttp2(s.bool("cleartextHttp2", HttpOptions.DEFAULT_CLEARTEXT_HTTP2, "Serves HTTP/2 without TLS "
             + "(h2c: prior knowledge and `Upgrade: h2c`). Off by default: while it is on, Vert.x makes a connection "
             + "known only when its first request head is complete, so a slow first head escapes `maxConnections` and "
-            + "`headerTimeout` until then (`idleTimeout` still closes a silent one)."));
+            + "`headerTimeout` until then (`idleTimeout` still closes a silent one)."))
+        .setCloseLinger(s.duration("closeLinger", HttpOptions.DEFAULT_CLOSE_LINGER, HttpOptions.MIN_CLOSE_LINGER,
+            HttpOptions.MAX_CLOSE_LINGER, "A connection closed with its request body unread (an early 413, say) "
+                + "sends its answer and a FIN, then reads and drops what the client still sends for at most this "
+                + "long, so the close does not reset the answer away; 0s closes at once."));
   }
 
   static AdminOptions admin(Section s) throws ConfigException {
@@ -77,7 +81,10 @@ final class ServerSections {
         .setDumpDir(s.string("dumpDir", AdminOptions.DEFAULT_DUMP_DIR,
             "Where `POST /admin/heap/dump` writes heap dumps (`heap-<UTC time>.hprof`)."))
         .setMaxDumps(s.integer("maxDumps", AdminOptions.DEFAULT_MAX_DUMPS, AdminOptions.MIN_MAX_DUMPS,
-            AdminOptions.MAX_MAX_DUMPS, "Heap dumps kept in `admin.dumpDir`; the oldest beyond it are deleted."));
+            AdminOptions.MAX_MAX_DUMPS, "Heap dumps kept in `admin.dumpDir`; the oldest beyond it are deleted."))
+        .setMaxProfileSeconds(s.integer("maxProfileSeconds", AdminOptions.DEFAULT_MAX_PROFILE_SECONDS,
+            AdminOptions.MIN_MAX_PROFILE_SECONDS, AdminOptions.MAX_MAX_PROFILE_SECONDS,
+            "Longest JFR recording `/admin/profile?seconds=N` takes (above it: 400)."));
     String token = s.secret("token", AdminOptions.DEFAULT_TOKEN,
         "Bearer token for every admin route (also env `BULWARK_ADMIN_TOKEN`); when empty one is generated.");
     String tokenFile = s.string("tokenFile", AdminOptions.DEFAULT_TOKEN_FILE, "Where a generated token is written "

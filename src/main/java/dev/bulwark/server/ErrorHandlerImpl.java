@@ -23,15 +23,17 @@ final class ErrorHandlerImpl implements ErrorHandler {
 
   private final String retryAfterSeconds;
   private final RejectedRequests rejected;
+  private final long lingerMillis;
 
   ErrorHandlerImpl(Duration retryAfter) {
-    this(retryAfter, new RejectedRequests(System::nanoTime));
+    this(retryAfter, new RejectedRequests(System::nanoTime), HttpOptions.DEFAULT_CLOSE_LINGER);
   }
 
   /** Counts the requests it answers as malformed in {@code rejected}. */
-  ErrorHandlerImpl(Duration retryAfter, RejectedRequests rejected) {
+  ErrorHandlerImpl(Duration retryAfter, RejectedRequests rejected, Duration closeLinger) {
     this.retryAfterSeconds = Long.toString(Math.max(1, retryAfter.toSeconds()));
     this.rejected = rejected;
+    this.lingerMillis = closeLinger.toMillis();
   }
 
   @Override
@@ -114,7 +116,13 @@ final class ErrorHandlerImpl implements ErrorHandler {
     Future<Void> written = write(response, status, body, retryAfterSeconds);
     if (close) {
       // The rest of the body would be parsed as the next request: close once the answer is out.
-      written.onComplete(ar -> ctx.request().connection().close());
+      written.onComplete(ar -> {
+        if (lingerMillis == 0 || ar.failed()) {
+          ctx.request().connection().close();
+        } else {
+          LingeringClose.close(ctx.request().connection(), lingerMillis);
+        }
+      });
     } else if (ctx.request().version() == HttpVersion.HTTP_2 && !ctx.request().isEnded()) {
       // The stream's unread body would hold the connection's flow-control window, and every other stream with it:
       // once the answer is out, ask the client to stop sending (RST_STREAM NO_ERROR, RFC 9113 8.1).

@@ -60,6 +60,10 @@ public final class HttpOptions {
    * head has arrived, so until then it escapes {@code maxConnections} and {@code headerTimeout}.
    */
   public static final boolean DEFAULT_CLEARTEXT_HTTP2 = false;
+  /** How long a connection closed with its request body unread keeps draining it (see LingeringClose). */
+  public static final Duration DEFAULT_CLOSE_LINGER = Duration.ofSeconds(2);
+  public static final Duration MIN_CLOSE_LINGER = Duration.ZERO;
+  public static final Duration MAX_CLOSE_LINGER = Duration.ofMinutes(1);
   public static final Duration MIN_REQUEST_TIMEOUT = Duration.ofMillis(10);
   public static final Duration MAX_REQUEST_TIMEOUT = Duration.ofHours(1);
 
@@ -77,6 +81,7 @@ public final class HttpOptions {
   private int maxConnections = DEFAULT_MAX_CONNECTIONS;
   private Duration headerTimeout = DEFAULT_HEADER_TIMEOUT;
   private boolean cleartextHttp2 = DEFAULT_CLEARTEXT_HTTP2;
+  private Duration closeLinger = DEFAULT_CLOSE_LINGER;
 
   /** The defaults. */
   public HttpOptions() {
@@ -98,6 +103,7 @@ public final class HttpOptions {
     maxConnections = other.maxConnections;
     headerTimeout = other.headerTimeout;
     cleartextHttp2 = other.cleartextHttp2;
+    closeLinger = other.closeLinger;
   }
 
   public String host() {
@@ -262,6 +268,15 @@ public final class HttpOptions {
     return this;
   }
 
+  public Duration closeLinger() {
+    return closeLinger;
+  }
+
+  public HttpOptions setCloseLinger(Duration closeLinger) {
+    this.closeLinger = Ranges.of("closeLinger", closeLinger, MIN_CLOSE_LINGER, MAX_CLOSE_LINGER);
+    return this;
+  }
+
   public boolean cleartextHttp2() {
     return cleartextHttp2;
   }
@@ -287,6 +302,7 @@ public final class HttpOptions {
         .put("requestTimeout", requestTimeout.toMillis() + "ms")
         .put("maxConnections", maxConnections)
         .put("headerTimeout", headerTimeout.toMillis() + "ms")
-        .put("cleartextHttp2", cleartextHttp2);
+        .put("cleartextHttp2", cleartextHttp2)
+        .put("closeLinger", closeLinger.toMillis() + "ms");
   }
 }

@@ -54,7 +54,7 @@ final class RouterAssembly {
     streamedPaths.set(streamed.build());
     guards(vertx, config, parts, admission, critical.build(), streamedPaths.get(),
         router.route().order(Integer.MIN_VALUE));
-    renderErrors(router, new ErrorHandlerImpl(config.http().retryAfter(), parts.rejected()));
+    renderErrors(router, new ErrorHandlerImpl(config.http().retryAfter(), parts.rejected(), config.http().closeLinger()));
     return router;
   }
 
