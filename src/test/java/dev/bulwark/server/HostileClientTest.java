@@ -207,4 +207,23 @@ class HostileClientTest {
           .startsWith("HTTP/1.1 200");
     }
   }
+
+  @Test
+  void anEarlyRefusalIsStillReadByAClientThatKeepsSendingItsBody() throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+      socket.setSoTimeout(10_000);
+      java.io.OutputStream out = socket.getOutputStream();
+      out.write(("PUT /cache/default/big HTTP/1.1\r\nHost: x\r\nContent-Length: " + (8 << 20) + "\r\n\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      byte[] chunk = new byte[64 << 10];
+      for (int i = 0; i < 32; i++) { // 2 MiB more after the server has answered 413 and stopped reading for itself
+        out.write(chunk);
+        out.flush();
+        Thread.sleep(5);
+      }
+      byte[] head = socket.getInputStream().readNBytes(12);
+      assertThat(new String(head, java.nio.charset.StandardCharsets.ISO_8859_1))
+          .as("the answer survives the close (lingering close: no reset under it)").isEqualTo("HTTP/1.1 413");
+    }
+  }
 }
