@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelPipeline;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerOptions;
@@ -76,9 +77,13 @@ final class ConnectionGuard implements Handler<HttpConnection> {
   }
 
   private void install(Channel channel) {
-    HeadDeadline.install(channel.pipeline(), headerTimeoutNanos, headTimeouts::increment);
-    RequestFraming.install(channel.pipeline(), decoderOptions, rejected::record);
-    NoSniffEncoder.install(channel.pipeline());
+    ChannelPipeline pipeline = channel.pipeline();
+    if (pipeline.get(HeadDeadline.DECODER) == null || pipeline.get(HeadDeadline.VERTX_HANDLER) == null) {
+      return; // HTTP/2: frames, not heads; neither decoder nor encoder of HTTP/1.x to stand beside
+    }
+    HeadDeadline deadline = HeadDeadline.install(pipeline, headerTimeoutNanos, headTimeouts::increment);
+    RequestFraming.install(pipeline, deadline, decoderOptions, rejected::record);
+    NoSniffEncoder.install(pipeline);
   }
 
   int open() {

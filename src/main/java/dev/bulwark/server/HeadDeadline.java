@@ -4,8 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -14,12 +12,12 @@ import java.util.concurrent.TimeUnit;
  * {@code http.headerTimeout} of its first byte, or of the connection's start for its first request. An idle timeout
  * cannot do this: a client that sends one byte every few seconds is never idle.
  *
- * <p>Two handlers share one state: one before the HTTP decoder sees bytes arrive (a head starts), one after it sees
- * the decoded request (the head is complete) and its last content (the next bytes start a new head). A head that
- * arrives in the read that started it, which is almost every head, costs two field writes and a clock read; a timer
- * is scheduled only for a connection's first head (due from the connection's start, before any byte) and for a head
- * still incomplete after its read. After an upgrade (WebSocket, h2c) the decoder is gone
- * and the handlers remove themselves the first time their timer fires.
+ * <p>A handler before the HTTP decoder sees bytes arrive (a head starts); the one after it, {@link RequestFraming},
+ * reports the decoded request (the head is complete) and its last content (the next bytes start a new head). A head
+ * that arrives in the read that started it, which is almost every head, costs two field writes and a clock read; a
+ * timer is scheduled only for a connection's first head (due from the connection's start, before any byte) and for a
+ * head still incomplete after its read. After an upgrade (WebSocket, h2c) the decoder is gone and the handler removes
+ * itself the first time its timer fires.
  */
 final class HeadDeadline {
 
@@ -27,7 +25,6 @@ final class HeadDeadline {
   static final String DECODER = "httpDecoder";
   static final String VERTX_HANDLER = "handler";
   private static final String BYTES = "bulwark.headStart";
-  private static final String MESSAGES = "bulwark.headEnd";
 
   private enum State { IDLE, HEAD, BODY }
 
@@ -44,17 +41,26 @@ final class HeadDeadline {
   }
 
   /**
-   * Puts a deadline on the heads of the connection whose pipeline this is, from now for its first head. Does nothing
-   * to an HTTP/2 connection (no HTTP/1.x decoder: its frames are not heads). Call on the connection's event loop.
+   * Puts a deadline on the heads of an HTTP/1.x connection (its pipeline has Vert.x's decoder), from now for its first
+   * head; the handler after the decoder reports decoded heads and ends of requests ({@link #headArrived()},
+   * {@link #requestEnded()}). Call on the connection's event loop.
    */
-  static void install(ChannelPipeline pipeline, long timeoutNanos, Runnable onTimeout) {
-    if (pipeline.get(DECODER) == null || pipeline.get(VERTX_HANDLER) == null) {
-      return;
-    }
+  static HeadDeadline install(ChannelPipeline pipeline, long timeoutNanos, Runnable onTimeout) {
     HeadDeadline deadline = new HeadDeadline(timeoutNanos, onTimeout);
     pipeline.addBefore(DECODER, BYTES, deadline.new Bytes());
-    pipeline.addBefore(VERTX_HANDLER, MESSAGES, deadline.new Messages());
     deadline.armIfIncomplete();
+    return deadline;
+  }
+
+  /** The decoder produced a request: its head is complete. */
+  void headArrived() {
+    state = State.BODY;
+    disarm();
+  }
+
+  /** A request's last content went by: the next bytes start a new head. */
+  void requestEnded() {
+    state = State.IDLE;
   }
 
   private void armIfIncomplete() {
@@ -80,7 +86,6 @@ final class HeadDeadline {
     if (pipeline.get(DECODER) == null) {
       // Upgraded: what arrives now is not a head.
       pipeline.remove(BYTES);
-      pipeline.remove(MESSAGES);
       return;
     }
     if (System.nanoTime() - headStart < timeoutNanos) {
@@ -119,22 +124,6 @@ final class HeadDeadline {
     public void channelInactive(ChannelHandlerContext ctx) {
       disarm();
       ctx.fireChannelInactive();
-    }
-  }
-
-  /** After the decoder: a decoded request ends its head, its last content makes the connection wait for the next. */
-  private final class Messages extends ChannelInboundHandlerAdapter {
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      if (msg instanceof HttpRequest) {
-        state = State.BODY;
-        disarm();
-      }
-      if (msg instanceof LastHttpContent) {
-        state = State.IDLE;
-      }
-      ctx.fireChannelRead(msg);
     }
   }
 }

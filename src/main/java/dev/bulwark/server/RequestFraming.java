@@ -40,6 +40,7 @@ final class RequestFraming extends ChannelDuplexHandler {
 
   static final String NAME = "bulwark.framing";
 
+  private final HeadDeadline deadline;
   private final Consumer<Reason> rejected;
   /** Requests passed on whose answer has not been written to its end yet. */
   private int owed;
@@ -47,7 +48,8 @@ final class RequestFraming extends ChannelDuplexHandler {
   private boolean answering;
   private boolean refusing;
 
-  private RequestFraming(Consumer<Reason> rejected) {
+  private RequestFraming(HeadDeadline deadline, Consumer<Reason> rejected) {
+    this.deadline = deadline;
     this.rejected = rejected;
   }
 
@@ -56,14 +58,12 @@ final class RequestFraming extends ChannelDuplexHandler {
    * {@code decoderOptions} (only for a connection none of whose bytes were decoded yet), the decoder is replaced by one
    * that reports {@code Content-Length} with {@code chunked}, which Netty's would silently drop.
    */
-  static void install(ChannelPipeline pipeline, HttpServerOptions decoderOptions, Consumer<Reason> rejected) {
-    if (pipeline.get(HeadDeadline.DECODER) == null || pipeline.get(HeadDeadline.VERTX_HANDLER) == null) {
-      return;
-    }
+  static void install(ChannelPipeline pipeline, HeadDeadline deadline, HttpServerOptions decoderOptions,
+      Consumer<Reason> rejected) {
     if (decoderOptions != null && pipeline.get(HeadDeadline.DECODER).getClass() == VertxHttpRequestDecoder.class) {
       pipeline.replace(HeadDeadline.DECODER, HeadDeadline.DECODER, new Decoder(decoderOptions));
     }
-    pipeline.addBefore(HeadDeadline.VERTX_HANDLER, NAME, new RequestFraming(rejected));
+    pipeline.addBefore(HeadDeadline.VERTX_HANDLER, NAME, new RequestFraming(deadline, rejected));
   }
 
   /** Vert.x's decoder, marking a request with both framings instead of quietly removing its Content-Length. */
@@ -91,6 +91,13 @@ final class RequestFraming extends ChannelDuplexHandler {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    // The one handler after the decoder, so the head deadline learns here where heads and requests end.
+    if (msg instanceof HttpRequest) {
+      deadline.headArrived();
+    }
+    if (msg instanceof LastHttpContent) {
+      deadline.requestEnded();
+    }
     if (refusing) {
       ReferenceCountUtil.release(msg); // what follows a refused request is not trusted: not even parsed further
       return;

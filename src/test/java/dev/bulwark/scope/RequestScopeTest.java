@@ -6,14 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import dev.bulwark.testing.CapturedLog;
+import dev.bulwark.testing.RawHttp;
 import dev.bulwark.testing.TestServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -238,12 +237,7 @@ class RequestScopeTest {
   }
 
   private static Socket send(String path) throws Exception {
-    Socket socket = new Socket();
-    socket.connect(new InetSocketAddress("127.0.0.1", server.port()));
-    OutputStream out = socket.getOutputStream();
-    out.write(("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-    out.flush();
-    return socket;
+    return RawHttp.get(server.port(), path);
   }
 
   private static JsonObject scopes() throws Exception {

@@ -3,14 +3,12 @@ package dev.bulwark.scope;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bulwark.spi.RouteModule;
+import dev.bulwark.testing.RawHttp;
 import dev.bulwark.testing.TestServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -183,11 +181,6 @@ class RequestTrackingTest {
   }
 
   private static Socket send(String path) throws Exception {
-    Socket socket = new Socket();
-    socket.connect(new InetSocketAddress("127.0.0.1", server.port()));
-    OutputStream out = socket.getOutputStream();
-    out.write(("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-    out.flush();
-    return socket;
+    return RawHttp.get(server.port(), path);
   }
 }

@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.bulwark.config.BulwarkConfig;
 import dev.bulwark.config.ConfigException;
 
+import dev.bulwark.testing.RawHttp;
 import dev.bulwark.testing.TestServer;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -34,10 +34,7 @@ import org.junit.jupiter.api.Test;
 class ConnectionGuardTest {
 
   private static Socket connect(int port) throws IOException {
-    Socket socket = new Socket();
-    socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-    socket.setSoTimeout(5000);
-    return socket;
+    return RawHttp.connect(port);
   }
 
   /** Sends GET /hello and reads the status line; null when the server closed the connection instead. */

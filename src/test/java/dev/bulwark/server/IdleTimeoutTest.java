@@ -3,11 +3,11 @@ package dev.bulwark.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.bulwark.testing.RawHttp;
 import dev.bulwark.testing.TestServer;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -49,9 +49,7 @@ class IdleTimeoutTest {
   }
 
   private static Socket connect(int port) throws IOException {
-    Socket socket = new Socket();
-    socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-    return socket;
+    return RawHttp.connect(port);
   }
 
   /** One keep-alive request; reads exactly its answer ({@code hello}, 5 bytes), leaving the connection open. */

@@ -18,6 +18,23 @@ public final class RawHttp {
   private RawHttp() {
   }
 
+  /** A socket connected to {@code port} on loopback, reads timing out after 10 s. */
+  public static Socket connect(int port) throws IOException {
+    Socket socket = new Socket();
+    socket.connect(new InetSocketAddress("127.0.0.1", port), TIMEOUT_MS);
+    socket.setSoTimeout(TIMEOUT_MS);
+    return socket;
+  }
+
+  /** Connects and sends {@code GET path} (keep-alive), leaving the answer to the caller: a client mid-request. */
+  public static Socket get(int port, String path) throws IOException {
+    Socket socket = connect(port);
+    OutputStream out = socket.getOutputStream();
+    out.write(("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+    return socket;
+  }
+
   /** Sends {@code request} as is, half-closes, then reads until the server closes; returns what came back. */
   public static String exchange(int port, String request) throws IOException {
     return exchange(port, request, true);
@@ -28,9 +45,7 @@ public final class RawHttp {
    * sending side open, as a client still waiting for its answer does.
    */
   public static String exchange(int port, String request, boolean halfClose) throws IOException {
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress("127.0.0.1", port), TIMEOUT_MS);
-      socket.setSoTimeout(TIMEOUT_MS);
+    try (Socket socket = connect(port)) {
       socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
       socket.getOutputStream().flush();
       if (halfClose) {
@@ -47,9 +62,7 @@ public final class RawHttp {
    * closed connection either way says {@code Connection: close}.
    */
   public static String exchange(int port, String head, byte[] body) throws IOException {
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress("127.0.0.1", port), TIMEOUT_MS);
-      socket.setSoTimeout(TIMEOUT_MS);
+    try (Socket socket = connect(port)) {
       OutputStream out = socket.getOutputStream();
       try {
         out.write(head.getBytes(StandardCharsets.ISO_8859_1));
