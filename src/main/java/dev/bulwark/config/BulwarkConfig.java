@@ -4,6 +4,7 @@ import dev.bulwark.admin.AdminOptions;
 import dev.bulwark.cache.CacheOptions;
 import dev.bulwark.health.HealthOptions;
 import dev.bulwark.memory.MemoryOptions;
+import dev.bulwark.leak.LeakOptions;
 import dev.bulwark.pool.PoolOptions;
 import dev.bulwark.metrics.MetricsOptions;
 import dev.bulwark.routes.DemoOptions;
@@ -44,6 +45,7 @@ public final class BulwarkConfig {
   private final PoolOptions pool;
   private final FilesOptions files;
   private final UploadOptions uploads;
+  private final LeakOptions leaks;
   private final String modulesDir;
   private final List<String> moduleNames;
   private final List<Key> keys;
@@ -70,6 +72,7 @@ public final class BulwarkConfig {
     this.pool = FeatureSections.pool(root.section("pool"));
     this.files = FeatureSections.files(root.section("files"), root.section("data"));
     this.uploads = FeatureSections.uploads(root.section("uploads"));
+    this.leaks = LeakSections.leaks(root.section("leaks"));
     for (CacheOptions.Named named : cache.caches().values()) {
       if (named.redis() && !redis.enabled()) {
         throw new ConfigException("caches." + named.name() + ".redis = true: needs redis.url to be set");
@@ -238,6 +241,11 @@ public final class BulwarkConfig {
 
   public UploadOptions uploads() {
     return uploads;
+  }
+
+  /** The leak detector's options ({@code leaks}). */
+  public LeakOptions leaks() {
+    return leaks;
   }
 
   /** {@code modules.dir}: where module jars are loaded from. */
