@@ -72,7 +72,10 @@ final class FeatureSections {
             "Largest `kb` one `/lab/leak/bytes` call may keep."))
         .setMaxLeakBytes(s.size("maxLeakBytes", LabOptions.DEFAULT_MAX_LEAK_BYTES, LabOptions.MIN_MAX_LEAK_BYTES,
             LabOptions.MAX_MAX_LEAK_BYTES, "Most bytes the lab leak may hold in all; past it the call is refused (the "
-                + "pressure guard acts long before)."));
+                + "pressure guard acts long before). `/lab/leak/bytes` and `/lab/leak/cache` count against it."))
+        .setMaxLeakHandles(s.integer("maxLeakHandles", LabOptions.DEFAULT_MAX_LEAK_HANDLES,
+            LabOptions.MIN_MAX_LEAK_HANDLES, LabOptions.MAX_MAX_LEAK_HANDLES, "Most timers and listeners "
+                + "`/lab/leak/timer` and `/lab/leak/listener` may leave behind in all; past it the call is refused."));
   }
 
   /** {@code cache} holds the limits of every cache route; {@code caches} one section per named cache. */

@@ -102,6 +102,11 @@ public final class ClassHistogram {
     return vertx.executeBlocking(() -> parse(runCommand(server), System.currentTimeMillis()), false);
   }
 
+  /** The histogram's text as the JVM writes it, unparsed (a baseline held this way is two objects, not thousands). */
+  static Future<String> takeText(Vertx vertx) {
+    return vertx.executeBlocking(() -> runCommand(ManagementFactory.getPlatformMBeanServer()), false);
+  }
+
   private static String runCommand(MBeanServer server) {
     try {
       Object text = server.invoke(new ObjectName(DIAGNOSTIC_COMMAND), "gcClassHistogram",

@@ -33,6 +33,13 @@ final class GcTroughs {
     return trough;
   }
 
+  /** Starts again from a reading already used as a point (after a full collection), so it is not a trough too. */
+  void reset(long nanoTime, double usedAfterGc) {
+    last = usedAfterGc;
+    lastNanos = nanoTime;
+    falling = false;
+  }
+
   /** When the trough last returned by {@link #accept} was read. */
   long troughNanos() {
     return troughNanos;

@@ -2,6 +2,7 @@ package dev.bulwark.leak;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
 import dev.bulwark.spi.ApiError;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -20,6 +21,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Heap dumps on the admin port, which mounts these routes behind its token: {@code POST /admin/heap/dump} (202 with
@@ -32,6 +35,7 @@ import java.util.stream.Stream;
  */
 public final class HeapDumps {
 
+  private static final Logger LOG = LoggerFactory.getLogger(HeapDumps.class);
   private static final Pattern NAME = Pattern.compile("heap-\\d{8}T\\d{6}\\d{3}Z\\.hprof");
   private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'")
       .withZone(ZoneOffset.UTC);
@@ -55,40 +59,51 @@ public final class HeapDumps {
     this.maxDumps = maxDumps;
   }
 
-  /** Mounts the routes; {@code dir} is {@code admin.dumpDir}, {@code maxDumps} is {@code admin.maxDumps}. */
-  public static void mount(Router router, Vertx vertx, Path dir, int maxDumps) {
-    HeapDumps dumps = new HeapDumps(vertx, dir.toAbsolutePath().normalize(), maxDumps);
-    router.post("/admin/heap/dump").handler(dumps::start);
-    router.get("/admin/heap/dumps").handler(ctx -> dumps.vertx.executeBlocking(dumps::list, false)
+  /** The dumps of {@code dir} ({@code admin.dumpDir}), keeping the newest {@code maxDumps} ({@code admin.maxDumps}). */
+  public static HeapDumps create(Vertx vertx, Path dir, int maxDumps) {
+    return new HeapDumps(vertx, dir.toAbsolutePath().normalize(), maxDumps);
+  }
+
+  /** Mounts the routes. */
+  public void mount(Router router) {
+    router.post("/admin/heap/dump").handler(ctx -> begin().onSuccess(started -> {
+      ctx.response().setStatusCode(202);
+      ctx.json(new JsonObject().put("name", started.name()));
+    }).onFailure(e -> ApiError.fail(ctx, e)));
+    router.get("/admin/heap/dumps").handler(ctx -> vertx.executeBlocking(this::list, false)
         .onSuccess(ctx::json).onFailure(e -> ApiError.fail(ctx, e)));
     router.get("/admin/heap/dumps/:name").handler(ctx -> ctx.response()
         .putHeader("Content-Type", "application/octet-stream")
-        .putHeader("Content-Disposition", "attachment; filename=\"" + dumps.existing(ctx) + "\"")
-        .sendFile(dumps.dir.resolve(ctx.pathParam("name")).toString())
+        .putHeader("Content-Disposition", "attachment; filename=\"" + existing(ctx) + "\"")
+        .sendFile(dir.resolve(ctx.pathParam("name")).toString())
         .onFailure(e -> ApiError.fail(ctx, NOT_FOUND)));
     router.delete("/admin/heap/dumps/:name").handler(ctx -> {
-      String name = dumps.existing(ctx);
-      dumps.vertx.executeBlocking(() -> Files.deleteIfExists(dumps.dir.resolve(name)), false)
+      String name = existing(ctx);
+      vertx.executeBlocking(() -> Files.deleteIfExists(dir.resolve(name)), false)
           .onSuccess(deleted -> ctx.response().setStatusCode(deleted ? 204 : 404).end())
           .onFailure(e -> ApiError.fail(ctx, e));
     });
   }
 
-  private void start(RoutingContext ctx) {
+  /** Writes one dump: the Future has its name once it is complete in the directory; 409 or 507 as the route says. */
+  public Future<String> dump() {
+    return begin().compose(Started::written);
+  }
+
+  /** A dump under way: its {@code name}, and {@code written} once it is in the directory. */
+  private record Started(String name, Future<String> written) {}
+
+  /** One dump at a time (409 meanwhile); 507 when the disk cannot hold it; then written on a worker thread. */
+  private Future<Started> begin() {
     if (!writing.compareAndSet(false, true)) {
-      throw BUSY;
+      return Future.failedFuture(BUSY);
     }
     String name = "heap-" + STAMP.format(Instant.now()) + ".hprof";
-    vertx.executeBlocking(this::checkSpace, false)
-        .onSuccess(v -> {
-          ctx.response().setStatusCode(202);
-          ctx.json(new JsonObject().put("name", name));
-          vertx.executeBlocking(() -> write(name), false).onComplete(ar -> writing.set(false));
-        })
-        .onFailure(e -> {
-          writing.set(false);
-          ApiError.fail(ctx, e);
-        });
+    return vertx.executeBlocking(this::checkSpace, false)
+        .onFailure(e -> writing.set(false))
+        .map(v -> new Started(name, vertx.executeBlocking(() -> write(name), false).map(name)
+            .onFailure(e -> LOG.warn("Heap dump {} failed: {}", name, e.toString()))
+            .onComplete(ar -> writing.set(false))));
   }
 
   private Void checkSpace() throws IOException {

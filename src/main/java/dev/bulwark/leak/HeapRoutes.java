@@ -23,7 +23,7 @@ public final class HeapRoutes {
 
   private final Vertx vertx;
   private final int maxRows;
-  private final AtomicReference<ClassHistogram> baseline = new AtomicReference<>();
+  private final AtomicReference<HistogramBaseline> baseline = new AtomicReference<>();
   private final AtomicBoolean taking = new AtomicBoolean();
 
   private HeapRoutes(Vertx vertx, int maxRows) {
@@ -45,20 +45,23 @@ public final class HeapRoutes {
   }
 
   private void baseline(RoutingContext ctx) {
-    take().onSuccess(h -> {
+    if (!taking.compareAndSet(false, true)) {
+      throw BUSY;
+    }
+    HistogramBaseline.take(vertx).onComplete(ar -> taking.set(false)).onSuccess(h -> {
       baseline.set(h);
       ctx.response().setStatusCode(201);
-      ctx.json(h.toJson(0));
+      ctx.json(h.totals());
     }).onFailure(e -> ApiError.fail(ctx, e));
   }
 
   private void diff(RoutingContext ctx) {
     int top = top(ctx);
-    ClassHistogram since = baseline.get();
+    HistogramBaseline since = baseline.get();
     if (since == null) {
       throw NO_BASELINE;
     }
-    take().onSuccess(h -> ctx.json(h.diff(since).toJson(top))).onFailure(e -> ApiError.fail(ctx, e));
+    take().onSuccess(h -> ctx.json(since.diff(h).toJson(top))).onFailure(e -> ApiError.fail(ctx, e));
   }
 
   private Future<ClassHistogram> take() {

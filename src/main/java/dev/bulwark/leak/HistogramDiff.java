@@ -37,11 +37,25 @@ public final class HistogramDiff {
   }
 
   static HistogramDiff between(ClassHistogram baseline, ClassHistogram current) {
+    return between(baseline, current, Map.of());
+  }
+
+  /**
+   * The growth from {@code baseline} to {@code current}, less {@code held}: what the one who diffs held himself while
+   * {@code current} was taken (the baseline's own objects), by class name, so it never shows as growth.
+   */
+  static HistogramDiff between(ClassHistogram baseline, ClassHistogram current, Map<String, ClassHistogram.Entry> held) {
     Set<String> names = new HashSet<>(current.classNames());
     names.addAll(baseline.classNames());
     List<Growth> all = new ArrayList<>(names.size());
     for (String name : names) {
-      all.add(growthOf(name, baseline.get(name), current.get(name)));
+      ClassHistogram.Entry now = current.get(name);
+      ClassHistogram.Entry mine = held.get(name);
+      if (now != null && mine != null) {
+        now = new ClassHistogram.Entry(name, Math.max(0, now.instances() - mine.instances()),
+            Math.max(0, now.bytes() - mine.bytes()));
+      }
+      all.add(growthOf(name, baseline.get(name), now));
     }
     all.sort(BY_BYTES_GROWTH);
     Map<String, Growth> byName = new LinkedHashMap<>();

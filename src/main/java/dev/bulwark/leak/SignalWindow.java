@@ -47,6 +47,16 @@ final class SignalWindow {
     return count;
   }
 
+  /** Nanoseconds from the oldest sample in the window to the newest; 0 with fewer than two. */
+  long span() {
+    return count < 2 ? 0 : times[(start + count - 1) % times.length] - times[start];
+  }
+
+  /** The oldest value in the window; NaN when it is empty. */
+  double first() {
+    return count == 0 ? Double.NaN : values[start];
+  }
+
   /** The least-squares fit of the samples in the window, or null with fewer than {@link #MIN_SAMPLES}. */
   Trend fit() {
     if (count < MIN_SAMPLES) {

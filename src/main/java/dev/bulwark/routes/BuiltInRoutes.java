@@ -29,6 +29,7 @@ public final class BuiltInRoutes {
   public static Supplier<List<RouteModule>> create(BulwarkConfig config, Health health, NamedCaches caches,
       Sessions sessions, ConnectionPool<RedisConnection> pool, Handler<RoutingContext> scrape) {
     LabLeak leak = new LabLeak(config.lab().maxLeakBytes());
+    LabHandles handles = new LabHandles(config.lab().maxLeakHandles());
     return () -> {
       List<RouteModule> modules = new ArrayList<>();
       if (scrape != null) {
@@ -40,7 +41,7 @@ public final class BuiltInRoutes {
           new DataRoutes(config.files().maxDataCount()), new UploadRoutes(config.uploads()),
           new DbRoutes(pool, config.redis().keyPrefix())));
       if (config.lab().enabled()) {
-        modules.add(new LabRoutes(leak, config.lab()));
+        modules.add(new LabRoutes(leak, handles, config.lab()));
       }
       return modules;
     };

@@ -17,10 +17,14 @@ public final class LabOptions {
   public static final long DEFAULT_MAX_LEAK_BYTES = 1L << 30;
   public static final long MIN_MAX_LEAK_BYTES = 1L << 10;
   public static final long MAX_MAX_LEAK_BYTES = 1L << 40;
+  public static final int DEFAULT_MAX_LEAK_HANDLES = 100_000;
+  public static final int MIN_MAX_LEAK_HANDLES = 1;
+  public static final int MAX_MAX_LEAK_HANDLES = 10_000_000;
 
   private boolean enabled = DEFAULT_ENABLED;
   private int maxKb = DEFAULT_MAX_KB;
   private long maxLeakBytes = DEFAULT_MAX_LEAK_BYTES;
+  private int maxLeakHandles = DEFAULT_MAX_LEAK_HANDLES;
 
   /** The defaults. */
   public LabOptions() {
@@ -31,6 +35,7 @@ public final class LabOptions {
     enabled = other.enabled;
     maxKb = other.maxKb;
     maxLeakBytes = other.maxLeakBytes;
+    maxLeakHandles = other.maxLeakHandles;
   }
 
   public boolean enabled() {
@@ -63,8 +68,19 @@ public final class LabOptions {
     return this;
   }
 
+  public int maxLeakHandles() {
+    return maxLeakHandles;
+  }
+
+  public LabOptions setMaxLeakHandles(int maxLeakHandles) {
+    this.maxLeakHandles = dev.bulwark.spi.Ranges.of("maxLeakHandles", maxLeakHandles, MIN_MAX_LEAK_HANDLES,
+        MAX_MAX_LEAK_HANDLES);
+    return this;
+  }
+
   /** These options under the keys of the {@code lab} config section. */
   public JsonObject toJson() {
-    return new JsonObject().put("enabled", enabled).put("maxKb", maxKb).put("maxLeakBytes", maxLeakBytes);
+    return new JsonObject().put("enabled", enabled).put("maxKb", maxKb).put("maxLeakBytes", maxLeakBytes)
+        .put("maxLeakHandles", maxLeakHandles);
   }
 }

@@ -13,6 +13,8 @@ import dev.bulwark.admin.AdminStatus;
 import dev.bulwark.admin.AdminToken;
 import dev.bulwark.config.BulwarkConfig;
 import dev.bulwark.health.Health;
+import dev.bulwark.leak.Diagnostics;
+import dev.bulwark.scope.ResourceKind;
 import dev.bulwark.memory.Budget;
 import dev.bulwark.memory.MemoryBudget;
 import dev.bulwark.stream.BodyReader;
@@ -59,6 +61,7 @@ public final class BulwarkServer {
   private ConnectionPool<RedisConnection> pool;
   private Redis poolClient;
   private final RedisCheck redisCheck;
+  private Diagnostics diagnostics;
   private volatile int httpPort = -1;
   private volatile int adminPort = -1;
   private volatile int metricsPort = -1;
@@ -165,8 +168,12 @@ public final class BulwarkServer {
     admissions.bindTo(metrics.registry());
     scopes.bindTo(metrics.registry());
     MemoryMeters.bind(metrics.registry(), memory);
+    diagnostics = Diagnostics.start(vertx, config.leaks(), config.admin(), () -> scopedResources(scopes),
+        metrics.registry());
+    status.section("leaks", diagnostics::statusJson);
     ServerParts parts = new ServerParts(metrics, new RequestMeters(metrics.registry(), instances), status, scopes,
-        memory, new BodyReader(config.http().maxBodySize(), bodies), mounted, health, connections, rejected);
+        memory, new BodyReader(config.http().maxBodySize(), bodies), mounted, health, connections, rejected,
+        diagnostics);
     Supplier<List<RouteModule>> builtIn = builtInRoutes(config, status, budget);
     status.section("budgets", budget::toJson);
     budget.bindTo(metrics.registry());
@@ -247,6 +254,15 @@ public final class BulwarkServer {
         scrapeHere ? metrics.scrapeHandler() : null);
   }
 
+  /** Resources held by request and verticle scopes, every kind: a leak through a scope shows here. */
+  private static long scopedResources(ScopeCounters scopes) {
+    long n = 0;
+    for (ResourceKind kind : ResourceKind.values()) {
+      n += scopes.outstanding(kind) + scopes.verticleOutstanding(kind);
+    }
+    return n;
+  }
+
   private void registerStatus(AdminStatus status, int instances) {
     status.section("uptimeSeconds", () -> ManagementFactory.getRuntimeMXBean().getUptime() / 1000)
         .section("memory", memory::memoryJson)
@@ -318,6 +334,9 @@ public final class BulwarkServer {
     if (redisCheck != null) {
       redisCheck.close();
       redis.close();
+    }
+    if (diagnostics != null) {
+      diagnostics.close();
     }
     return poolClosed.otherwiseEmpty().compose(v -> vertx.close()).onComplete(ar -> {
       memory.close();
