@@ -163,10 +163,23 @@ public final class LeakDetector implements AutoCloseable {
     }));
   }
 
+  /**
+   * Records the alert at once (so {@code /admin/leaks} never says leaking without it), then diffs the histogram on a
+   * worker thread and, with the growing classes, logs, publishes and dumps.
+   */
   private void raise(TrackedSignal s, long now) {
     JsonObject alert = new JsonObject().put("signal", s.name()).put("unit", s.unit().label())
         .put("at", java.time.Instant.now().toString()).put("value", (long) s.last()).put("growth", (long) s.growth())
         .put("slopePerMinute", perMinute(s)).put("r2", r2(s)).put("topClasses", new JsonArray());
+    alerts.addLast(alert);
+    while (alerts.size() > options.maxAlerts()) {
+      alerts.removeFirst();
+    }
+    alertCount++;
+    Counter counter = alertCounters.get(s.name());
+    if (counter != null) {
+      counter.increment();
+    }
     HistogramBaseline since = baseline;
     Future<JsonArray> classes = since == null || !options.histograms() ? Future.succeededFuture(new JsonArray())
         : parts.histograms().get().map(h -> topClasses(since.diff(h)));
@@ -195,15 +208,6 @@ public final class LeakDetector implements AutoCloseable {
     LOG.warn("Leak: {} is leaking: +{} {} since suspected, {}/min (R² {}); top growing classes: {}",
         alert.getString("signal"), alert.getLong("growth"), alert.getString("unit"), alert.getDouble("slopePerMinute"),
         alert.getDouble("r2"), topForLog(top));
-    alerts.addLast(alert);
-    while (alerts.size() > options.maxAlerts()) {
-      alerts.removeFirst();
-    }
-    alertCount++;
-    Counter counter = alertCounters.get(alert.getString("signal"));
-    if (counter != null) {
-      counter.increment();
-    }
     if (options.heapDumpOnLeak() && parts.heapDump() != null
         && (lastDumpNanos == Long.MIN_VALUE || now - lastDumpNanos >= options.minDumpInterval().toNanos())) {
       lastDumpNanos = now;
@@ -260,8 +264,10 @@ public final class LeakDetector implements AutoCloseable {
     for (TrackedSignal s : all) {
       signals.add(s.toJson());
     }
+    JsonArray kept = new JsonArray(); // copies: an alert still gets its classes and dump after this is published
+    alerts.forEach(a -> kept.add(a.copy()));
     return new JsonObject().put("status", status.label()).put("signals", signals)
-        .put("alerts", new JsonArray(new ArrayList<>(alerts))).put("alertCount", alertCount)
+        .put("alerts", kept).put("alertCount", alertCount)
         .put("histogramDiff", lastDiff.copy())
         .put("baselineTaken", baseline == null ? null : baseline.takenAtMillis())
         .put("options", options.toJson());

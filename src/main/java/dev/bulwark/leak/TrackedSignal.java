@@ -109,6 +109,11 @@ final class TrackedSignal {
     return unit;
   }
 
+  /** Samples in the window. */
+  int size() {
+    return window.size();
+  }
+
   LeakState state() {
     return state;
   }
