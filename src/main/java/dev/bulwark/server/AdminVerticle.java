@@ -4,6 +4,8 @@ import dev.bulwark.admin.AdminRoutes;
 import dev.bulwark.admin.AdminToken;
 import dev.bulwark.admin.BearerTokenHandler;
 import dev.bulwark.config.BulwarkConfig;
+import dev.bulwark.leak.Doctor;
+import dev.bulwark.leak.DoctorRoutes;
 import dev.bulwark.leak.HeapDumps;
 import dev.bulwark.leak.HeapRoutes;
 import dev.bulwark.leak.ProfileRoutes;
@@ -21,16 +23,18 @@ final class AdminVerticle extends ServingVerticle {
 
   private final BulwarkConfig config;
   private final ServerParts parts;
+  private final Doctor doctor;
   private final AdminToken token;
   private final Consumer<AdminToken> written;
   private AdminToken held;
 
   /** {@code written} receives the token as written to its file (or as configured). */
-  AdminVerticle(BulwarkConfig config, ServerParts parts, AdminToken token, IntConsumer boundPort,
+  AdminVerticle(BulwarkConfig config, ServerParts parts, Doctor doctor, AdminToken token, IntConsumer boundPort,
       Consumer<AdminToken> written) {
     super("admin.port", config.http().shutdownGrace(), boundPort);
     this.config = config;
     this.parts = parts;
+    this.doctor = doctor;
     this.token = token;
     this.written = written;
   }
@@ -61,6 +65,7 @@ final class AdminVerticle extends ServingVerticle {
     HeapRoutes.mount(router, vertx, config.admin().maxHistogramRows());
     HeapDumps.mount(router, vertx, java.nio.file.Path.of(config.admin().dumpDir()), config.admin().maxDumps());
     ProfileRoutes.mount(router, vertx, config.admin().maxProfileSeconds());
+    DoctorRoutes.mount(router, doctor);
     RouterAssembly.answerHeadLikeGet(router);
     RouterAssembly.renderErrors(router, new ErrorHandlerImpl(config.http().retryAfter(), parts.rejected(), config.http().closeLinger()));
     parts.status().seal();
