@@ -4,6 +4,7 @@ import dev.bulwark.admin.AdminOptions;
 import dev.bulwark.cache.CacheOptions;
 import dev.bulwark.health.HealthOptions;
 import dev.bulwark.memory.MemoryOptions;
+import dev.bulwark.leak.DoctorOptions;
 import dev.bulwark.leak.LeakOptions;
 import dev.bulwark.pool.PoolOptions;
 import dev.bulwark.metrics.MetricsOptions;
@@ -46,6 +47,7 @@ public final class BulwarkConfig {
   private final FilesOptions files;
   private final UploadOptions uploads;
   private final LeakOptions leaks;
+  private final DoctorOptions doctor;
   private final String modulesDir;
   private final List<String> moduleNames;
   private final List<Key> keys;
@@ -73,6 +75,7 @@ public final class BulwarkConfig {
     this.files = FeatureSections.files(root.section("files"), root.section("data"));
     this.uploads = FeatureSections.uploads(root.section("uploads"));
     this.leaks = LeakSections.leaks(root.section("leaks"));
+    this.doctor = DoctorSections.doctor(root.section("doctor"));
     for (CacheOptions.Named named : cache.caches().values()) {
       if (named.redis() && !redis.enabled()) {
         throw new ConfigException("caches." + named.name() + ".redis = true: needs redis.url to be set");
@@ -246,6 +249,11 @@ public final class BulwarkConfig {
   /** The leak detector's options ({@code leaks}). */
   public LeakOptions leaks() {
     return leaks;
+  }
+
+  /** The doctor's options ({@code doctor}): its delay probes, window and thresholds. */
+  public DoctorOptions doctor() {
+    return doctor;
   }
 
   /** {@code modules.dir}: where module jars are loaded from. */
