@@ -1,6 +1,7 @@
 package dev.bulwark.leak;
 
 import dev.bulwark.admin.AdminOptions;
+import dev.bulwark.admin.AdminStatus;
 import dev.bulwark.leak.HandleProbes.Probe;
 import dev.bulwark.leak.TrackedSignal.Unit;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -14,12 +15,14 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The leak package as the server sees it: the running {@link LeakDetector} (unless {@code leaks.enabled} is false),
- * the heap dumps, and every diagnostic route of the admin port ({@code /admin/leaks}, {@code /admin/heap/...},
- * {@code /admin/profile}, {@code /admin/threads}), which {@link #mount} adds to the admin router behind its token.
- * The server only wires it.
+ * the {@link Doctor} with its event-loop probes, the heap dumps, their status sections ({@code leaks},
+ * {@code eventLoop}) and every diagnostic route of the admin port ({@code /admin/leaks}, {@code /admin/doctor},
+ * {@code /admin/heap/...}, {@code /admin/profile}, {@code /admin/threads}), which {@link #mount} adds to the admin
+ * router behind its token. The server only wires it.
  */
 public final class Diagnostics implements AutoCloseable {
 
@@ -27,26 +30,41 @@ public final class Diagnostics implements AutoCloseable {
   private final AdminOptions admin;
   private final HeapDumps dumps;
   private final LeakDetector detector;
+  private final Doctor doctor;
 
-  private Diagnostics(Vertx vertx, AdminOptions admin, HeapDumps dumps, LeakDetector detector) {
+  /** The options of the sections it serves. */
+  public record Settings(LeakOptions leaks, DoctorOptions doctor, AdminOptions admin) {}
+
+  /** What the server knows that the diagnostics read: scoped resources, memory pressure, allocation per route. */
+  public record Sources(LongSupplier scopedResources, Supplier<JsonObject> pressure, Supplier<JsonObject> allocation) {}
+
+  private Diagnostics(Vertx vertx, Settings settings, Sources sources, HeapDumps dumps, LeakDetector detector,
+      MeterRegistry registry) {
     this.vertx = vertx;
-    this.admin = admin;
+    this.admin = settings.admin();
     this.dumps = dumps;
     this.detector = detector;
+    this.doctor = Doctor.start(vertx, settings.doctor(),
+        new Doctor.Inputs(sources.pressure(), this::leaksJson, sources.allocation()));
+    doctor.bindTo(registry);
   }
 
   /**
-   * Starts the detector on a daemon thread of its own with the JVM's and {@code vertx}'s signals, plus
-   * {@code scopedResources} (resources held by request and verticle scopes), and binds its meters.
+   * Starts the detector on a daemon thread of its own with the JVM's and {@code vertx}'s signals, plus the scoped
+   * resources, and the doctor; binds their meters. The event-loop probes start with {@link #startProbes()}.
    */
-  public static Diagnostics start(Vertx vertx, LeakOptions leaks, AdminOptions admin, LongSupplier scopedResources,
+  public static Diagnostics start(Vertx vertx, Settings settings, Sources sources, MeterRegistry registry) {
+    // One HeapDumps for the route and the detector, so a dump on a leak and one asked for never run together.
+    HeapDumps dumps = HeapDumps.create(vertx, Path.of(settings.admin().dumpDir()), settings.admin().maxDumps());
+    LeakDetector detector = settings.leaks().enabled() ? detector(vertx, settings.leaks(), sources, dumps, registry)
+        : null;
+    return new Diagnostics(vertx, settings, sources, dumps, detector, registry);
+  }
+
+  private static LeakDetector detector(Vertx vertx, LeakOptions leaks, Sources sources, HeapDumps dumps,
       MeterRegistry registry) {
-    HeapDumps dumps = HeapDumps.create(vertx, Path.of(admin.dumpDir()), admin.maxDumps());
-    if (!leaks.enabled()) {
-      return new Diagnostics(vertx, admin, dumps, null);
-    }
     List<Probe> probes = new ArrayList<>(HandleProbes.of(vertx));
-    probes.add(new Probe("scopedResources", Unit.COUNT, scopedResources));
+    probes.add(new Probe("scopedResources", Unit.COUNT, sources.scopedResources()));
     ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "bulwark-leak-detector");
       t.setDaemon(true);
@@ -57,12 +75,23 @@ public final class Diagnostics implements AutoCloseable {
         dumps::dump, System::gc);
     LeakDetector detector = LeakDetector.start(leaks, parts, thread);
     detector.bindTo(registry);
-    return new Diagnostics(vertx, admin, dumps, detector);
+    return detector;
+  }
+
+  /** Starts the doctor's event-loop probes: once the server listens (deploying stalls each loop for a moment). */
+  public void startProbes() {
+    doctor.startProbes();
+  }
+
+  /** Registers the {@code leaks} and {@code eventLoop} sections of {@code /admin/status}. */
+  public void registerStatus(AdminStatus status) {
+    status.section("leaks", this::statusJson).section("eventLoop", doctor::eventLoopJson);
   }
 
   /** Mounts the diagnostic routes on the admin router (behind its token). */
   public void mount(Router router) {
     router.get("/admin/leaks").handler(ctx -> ctx.json(leaksJson()));
+    DoctorRoutes.mount(router, doctor);
     HeapRoutes.mount(router, vertx, admin.maxHistogramRows());
     dumps.mount(router);
     ProfileRoutes.mount(router, vertx, admin.maxProfileSeconds());
@@ -85,6 +114,7 @@ public final class Diagnostics implements AutoCloseable {
 
   @Override
   public void close() {
+    doctor.close();
     if (detector != null) {
       detector.close();
     }

@@ -4,8 +4,6 @@ import dev.bulwark.admin.AdminRoutes;
 import dev.bulwark.admin.AdminToken;
 import dev.bulwark.admin.BearerTokenHandler;
 import dev.bulwark.config.BulwarkConfig;
-import dev.bulwark.leak.Doctor;
-import dev.bulwark.leak.DoctorRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -20,18 +18,16 @@ final class AdminVerticle extends ServingVerticle {
 
   private final BulwarkConfig config;
   private final ServerParts parts;
-  private final Doctor doctor;
   private final AdminToken token;
   private final Consumer<AdminToken> written;
   private AdminToken held;
 
   /** {@code written} receives the token as written to its file (or as configured). */
-  AdminVerticle(BulwarkConfig config, ServerParts parts, Doctor doctor, AdminToken token, IntConsumer boundPort,
+  AdminVerticle(BulwarkConfig config, ServerParts parts, AdminToken token, IntConsumer boundPort,
       Consumer<AdminToken> written) {
     super("admin.port", config.http().shutdownGrace(), boundPort);
     this.config = config;
     this.parts = parts;
-    this.doctor = doctor;
     this.token = token;
     this.written = written;
   }
@@ -60,7 +56,6 @@ final class AdminVerticle extends ServingVerticle {
     router.route().handler(BearerTokenHandler.create(token.value()));
     AdminRoutes.mount(router, parts.status(), parts.health()::summary);
     parts.diagnostics().mount(router);
-    DoctorRoutes.mount(router, doctor);
     RouterAssembly.answerHeadLikeGet(router);
     RouterAssembly.renderErrors(router, new ErrorHandlerImpl(config.http().retryAfter(), parts.rejected(), config.http().closeLinger()));
     parts.status().seal();

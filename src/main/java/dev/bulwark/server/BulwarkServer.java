@@ -14,8 +14,8 @@ import dev.bulwark.admin.AdminToken;
 import dev.bulwark.config.BulwarkConfig;
 import dev.bulwark.health.Health;
 import dev.bulwark.leak.Diagnostics;
-import dev.bulwark.scope.ResourceKind;
 import dev.bulwark.leak.Doctor;
+import dev.bulwark.scope.ResourceKind;
 import dev.bulwark.memory.Budget;
 import dev.bulwark.memory.MemoryBudget;
 import dev.bulwark.stream.BodyReader;
@@ -61,8 +61,6 @@ public final class BulwarkServer {
   /** The Redis pool behind {@code /db/...} and its own client; null without {@code redis.url}. */
   private ConnectionPool<RedisConnection> pool;
   private Redis poolClient;
-  /** The event-loop probes and the checks of {@code /admin/doctor}; started with the verticles. */
-  private Doctor doctor;
   private final RedisCheck redisCheck;
   private Diagnostics diagnostics;
   private volatile int httpPort = -1;
@@ -129,7 +127,7 @@ public final class BulwarkServer {
     });
     return Future.all(server.deploy(config, instances, userModules, sourceOf), jvmMeters, filesRoot).map(server)
         .onSuccess(v -> {
-          server.doctor.startProbes();
+          server.diagnostics.startProbes();
           server.logStarted(config, instances, begin);
         })
         .recover(failure -> server.close().transform(ignored -> Future.failedFuture(failure)));
@@ -160,7 +158,6 @@ public final class BulwarkServer {
     MemoryBudget budget = new MemoryBudget(config.memory().effectiveBudget());
     Budget bodies = budget.reserving("bodies", "memory.inflightBodyBytes", config.memory().effectiveInflightBodyBytes(),
         () -> memory.recordShed(MemoryMonitor.ShedReason.INFLIGHT_BYTES));
-    doctor = startDoctor(config);
     registerStatus(status);
     RejectedRequests rejected = new RejectedRequests(System::nanoTime);
     rejected.bindTo(metrics.registry());
@@ -175,9 +172,10 @@ public final class BulwarkServer {
     admissions.bindTo(metrics.registry());
     scopes.bindTo(metrics.registry());
     MemoryMeters.bind(metrics.registry(), memory);
-    diagnostics = Diagnostics.start(vertx, config.leaks(), config.admin(), () -> scopedResources(scopes),
+    diagnostics = Diagnostics.start(vertx, new Diagnostics.Settings(config.leaks(), config.doctor(), config.admin()),
+        new Diagnostics.Sources(() -> scopedResources(scopes), memory::toJson, Doctor.Inputs::noAllocationSamples),
         metrics.registry());
-    status.section("leaks", diagnostics::statusJson);
+    diagnostics.registerStatus(status);
     ServerParts parts = new ServerParts(metrics, new RequestMeters(metrics.registry(), instances), status, scopes,
         memory, new BodyReader(config.http().maxBodySize(), bodies), mounted, health, connections, rejected,
         diagnostics);
@@ -203,7 +201,7 @@ public final class BulwarkServer {
   /** The admin port, with the configured token or a generated one (written to its file once the port is bound). */
   private Future<String> deployAdmin(BulwarkConfig config, ServerParts parts) {
     adminToken = AdminToken.create(config.admin());
-    return vertx.deployVerticle(new AdminVerticle(config, parts, doctor, adminToken, port -> adminPort = port,
+    return vertx.deployVerticle(new AdminVerticle(config, parts, adminToken, port -> adminPort = port,
         written -> adminToken = written));
   }
 
@@ -272,19 +270,7 @@ public final class BulwarkServer {
 
   private void registerStatus(AdminStatus status) {
     status.section("uptimeSeconds", () -> ManagementFactory.getRuntimeMXBean().getUptime() / 1000)
-        .section("memory", memory::memoryJson)
-        .section("eventLoop", doctor::eventLoopJson);
-  }
-
-  /**
-   * The doctor, reading pressure from the memory monitor and trends from the leak detector (made just after it, so
-   * read through the field when asked). The allocation sampler is not wired yet: it reports nothing.
-   */
-  private Doctor startDoctor(BulwarkConfig config) {
-    Doctor started = Doctor.start(vertx, config.doctor(), new Doctor.Inputs(memory::toJson,
-        () -> diagnostics.leaksJson(), Doctor.Inputs::noAllocationSamples));
-    started.bindTo(metrics.registry());
-    return started;
+        .section("memory", memory::memoryJson);
   }
 
   /** Every port bound, each on a line of its own: with port 0 the log is the only place that says which. */
@@ -347,9 +333,6 @@ public final class BulwarkServer {
    */
   public Future<Void> close() {
     health.startDraining();
-    if (doctor != null) {
-      doctor.close();
-    }
     Future<Void> poolClosed = pool == null ? Future.succeededFuture()
         : pool.close().eventually(() -> poolClient.close());
     if (redisCheck != null) {
