@@ -7,15 +7,16 @@
 # seconds: the status must stay ok with zero alerts. Bars: leaking within 300 s (aim 120 s); the cache leak names the
 # map's entry or value class (ConcurrentHashMap$Node, String or [B) among its top three; zero alerts without a leak.
 # Knobs (env): WINDOW (2m), SAMPLE (5s), GC_EVERY (20s), MIN_GROWTH (2MiB), MIN_HANDLE_GROWTH (100), LEAD (60),
-# LIMIT (300), QUIET (600), HANDLE_RATE (5), RATE (2000), PHASES ("cache timer listener quiet").
+# LIMIT (300), QUIET (600), HANDLE_RATE (5), RATE (2000), CACHE_WEIGHT (8MiB: the background's 100,000 keys of 512 B
+# fill the default cache within the lead, then churn it at its bound), PHASES ("cache timer listener quiet").
 run_scenario() {
   local window=${WINDOW:-2m} sample=${SAMPLE:-5s} gc=${GC_EVERY:-20s} growth=${MIN_GROWTH:-2MiB}
   local handles=${MIN_HANDLE_GROWTH:-100} lead=${LEAD:-60} limit=${LIMIT:-300} quiet=${QUIET:-600}
   local hrate=${HANDLE_RATE:-5} rate=${RATE:-2000} phases=${PHASES:-"cache timer listener quiet"}
-  local port=18098 aport=19098
+  local cache=${CACHE_WEIGHT:-8MiB} port=18098 aport=19098
   JVM_FLAGS=${LEAK_JVM_FLAGS:-"-Xms512m -Xmx512m -XX:+UseG1GC"}
   cat >"$WORK/leak-detect.json" <<JSON
-{"lab": {"enabled": true},
+{"lab": {"enabled": true}, "caches": {"default": {"maxWeight": "$cache"}},
  "leaks": {"window": "$window", "sampleInterval": "$sample", "warmup": "30s", "gcEvery": "$gc",
            "minGrowth": "$growth", "minHandleGrowth": $handles}}
 JSON
@@ -79,7 +80,7 @@ LUA
   machine_header
   echo "- command: \`WINDOW=$window SAMPLE=$sample GC_EVERY=$gc MIN_GROWTH=$growth MIN_HANDLE_GROWTH=$handles LEAD=$lead LIMIT=$limit QUIET=$quiet HANDLE_RATE=$hrate RATE=$rate bench/run leak-detect\`"
   echo "- server: \`java $JVM_FLAGS -jar target/bulwark.jar --config leak-detect.json\`: \`lab.enabled\`, \`leaks.window $window\`, \`sampleInterval $sample\`, \`warmup 30s\`, \`gcEvery $gc\`, \`minGrowth $growth\`, \`minHandleGrowth $handles\`"
-  echo "- background on every phase: \`wrk -t1 -c4 -s background.lua\` (delay() for ~$rate req/s: /hello, /demo/timer?ms=5, PUT and GET /cache/default/k<1..100000> with 512 B values)"
+  echo "- background on every phase: \`wrk -t1 -c4 -s background.lua\` (delay() for ~$rate req/s: /hello, /demo/timer?ms=5, PUT and GET /cache/default/k<1..100000> with 512 B values, \`caches.default.maxWeight $cache\`)"
   echo "- leaks start after ${lead}s: \`wrk -t1 -c1 -s leak-cache.lua\` (delay 31 ms: ~32 unique keys/s with 1000-character values, about 2 MiB/min), \`-s leak-handles.lua\` (${hrate} calls/s)"
   echo
   echo "| leak | route | expected signal | leaking after | top three growing classes | alerts (signals) | G1 collections in the run |"
