@@ -13,6 +13,7 @@ import dev.bulwark.admin.AdminStatus;
 import dev.bulwark.admin.AdminToken;
 import dev.bulwark.config.BulwarkConfig;
 import dev.bulwark.health.Health;
+import dev.bulwark.leak.NettyLeaks;
 import dev.bulwark.memory.Budget;
 import dev.bulwark.memory.MemoryBudget;
 import dev.bulwark.stream.BodyReader;
@@ -58,6 +59,8 @@ public final class BulwarkServer {
   /** The Redis pool behind {@code /db/...} and its own client; null without {@code redis.url}. */
   private ConnectionPool<RedisConnection> pool;
   private Redis poolClient;
+  /** Reports of Netty's JVM-wide buffer leak detector, while this server is the newest. */
+  private NettyLeaks nettyLeaks;
   private final RedisCheck redisCheck;
   private volatile int httpPort = -1;
   private volatile int adminPort = -1;
@@ -165,8 +168,11 @@ public final class BulwarkServer {
     admissions.bindTo(metrics.registry());
     scopes.bindTo(metrics.registry());
     MemoryMeters.bind(metrics.registry(), memory);
+    nettyLeaks = NettyLeaks.install(config.leaks(), metrics.registry());
+    status.section("nettyLeaks", nettyLeaks::toJson);
     ServerParts parts = new ServerParts(metrics, new RequestMeters(metrics.registry(), instances), status, scopes,
-        memory, new BodyReader(config.http().maxBodySize(), bodies), mounted, health, connections, rejected);
+        memory, new BodyReader(config.http().maxBodySize(), bodies), mounted, health, connections, rejected,
+        nettyLeaks);
     Supplier<List<RouteModule>> builtIn = builtInRoutes(config, status, budget);
     status.section("budgets", budget::toJson);
     budget.bindTo(metrics.registry());
@@ -313,6 +319,9 @@ public final class BulwarkServer {
    */
   public Future<Void> close() {
     health.startDraining();
+    if (nettyLeaks != null) {
+      nettyLeaks.close();
+    }
     Future<Void> poolClosed = pool == null ? Future.succeededFuture()
         : pool.close().eventually(() -> poolClient.close());
     if (redisCheck != null) {

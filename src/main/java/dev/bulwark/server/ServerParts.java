@@ -2,6 +2,7 @@ package dev.bulwark.server;
 
 import dev.bulwark.admin.AdminStatus;
 import dev.bulwark.health.Health;
+import dev.bulwark.leak.NettyLeaks;
 import dev.bulwark.memory.MemoryMonitor;
 import dev.bulwark.metrics.Metrics;
 import dev.bulwark.metrics.RequestMetricsHandler.RequestMeters;
@@ -11,5 +12,5 @@ import dev.bulwark.stream.BodyReader;
 /** What all verticles of one server share: built once at start, handed to each verticle's constructor. */
 record ServerParts(Metrics metrics, RequestMeters requestMeters, AdminStatus status, ScopeCounters scopes,
     MemoryMonitor memory, BodyReader bodies, MountedModules modules, Health health, ConnectionGuard connections,
-    RejectedRequests rejected) {
+    RejectedRequests rejected, NettyLeaks nettyLeaks) {
 }
