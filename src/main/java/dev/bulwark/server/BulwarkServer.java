@@ -23,6 +23,7 @@ import dev.bulwark.memory.MemoryMonitor;
 import dev.bulwark.memory.PressureLevel;
 import dev.bulwark.metrics.Metrics;
 import dev.bulwark.metrics.RequestMetricsHandler.RequestMeters;
+import dev.bulwark.metrics.RouteAllocations;
 import dev.bulwark.routes.BuiltInRoutes;
 import dev.bulwark.session.BoundedSessionStore;
 import dev.bulwark.scope.ScopeCounters;
@@ -169,10 +170,12 @@ public final class BulwarkServer {
     scopes.bindTo(metrics.registry());
     MemoryMeters.bind(metrics.registry(), memory);
     nettyLeaks = NettyLeaks.install(config.leaks(), metrics.registry());
-    status.section("nettyLeaks", nettyLeaks::toJson);
+    RouteAllocations allocations = RouteAllocations.create(metrics.registry(), instances,
+        config.leaks().allocationSampling());
+    status.section("nettyLeaks", nettyLeaks::toJson).section("allocations", allocations::toJson);
     ServerParts parts = new ServerParts(metrics, new RequestMeters(metrics.registry(), instances), status, scopes,
         memory, new BodyReader(config.http().maxBodySize(), bodies), mounted, health, connections, rejected,
-        nettyLeaks);
+        nettyLeaks, allocations);
     Supplier<List<RouteModule>> builtIn = builtInRoutes(config, status, budget);
     status.section("budgets", budget::toJson);
     budget.bindTo(metrics.registry());
