@@ -37,7 +37,7 @@ public final class NettyLeaks {
 
   private static final Logger LOG = LoggerFactory.getLogger(NettyLeaks.class);
 
-  // JVM-wide, as Netty's detector is. Written under INSTALL; CURRENT is read by Netty's threads as they report.
+  // JVM-wide, as Netty's detector is. Written under INSTALL; current is read by Netty's threads as they report.
   private static final Object INSTALL = new Object();
   private static final ResourceLeakDetector.LeakListener LISTENER = NettyLeaks::forward;
   private static boolean listenerTried;
