@@ -121,7 +121,9 @@ public final class RouteAllocations {
     return all.size() > n ? List.copyOf(all.subList(0, n)) : all;
   }
 
-  /** {@code {"sampling","routes":[{"route","samples","bytesPerRequest","maxBytes"}]}}, the top routes heaviest first. */
+  /**
+   * {@code {"sampling","routes":[{"route","samples","bytesPerRequest","maxBytes"}]}}: the top routes, heaviest first.
+   */
   public JsonObject toJson() {
     return toJson(DEFAULT_TOP);
   }
