@@ -26,6 +26,11 @@ ensure_jar() {
     echo "bench: building $JAR" >&2
     (cd "$ROOT" && mvn -q -B -ntp -DskipTests package)
   fi
+  # Run a copy: a build during a long scenario rewrites target/bulwark.jar, and a JVM whose jar changed under it fails
+  # to load its next class (seen: NoClassDefFoundError in a 10-minute run).
+  mkdir -p "$WORK"
+  cp "$JAR" "$WORK/bulwark-under-test.jar"
+  JAR="$WORK/bulwark-under-test.jar"
 }
 
 ensure_baseline() {

@@ -52,7 +52,8 @@ final class LeakSections {
             "At most one heap dump on a leak this often."))
         .setNettyLevel(s.choice("nettyLevel", LeakOptions.DEFAULT_NETTY_LEVEL, LeakOptions.NETTY_LEVELS,
             "Netty's ByteBuf leak detector: DISABLED, SIMPLE (samples ~1%), ADVANCED (samples with access "
-                + "records), PARANOID (every buffer; tests)."))
+                + "records), PARANOID (every buffer). Netty's own `-Dio.netty.leakDetection.level` wins when given "
+                + "(the tests run at PARANOID so)."))
         .setMaxNettyReports(s.integer("maxNettyReports", LeakOptions.DEFAULT_MAX_NETTY_REPORTS,
             LeakOptions.MIN_MAX_NETTY_REPORTS, LeakOptions.MAX_MAX_NETTY_REPORTS,
             "Netty leak reports kept, with their access records, for `/admin/leaks`."))

@@ -31,6 +31,7 @@ public final class Diagnostics implements AutoCloseable {
   private final HeapDumps dumps;
   private final LeakDetector detector;
   private final Doctor doctor;
+  private final NettyLeaks netty;
 
   /** The options of the sections it serves. */
   public record Settings(LeakOptions leaks, DoctorOptions doctor, AdminOptions admin) {}
@@ -44,6 +45,7 @@ public final class Diagnostics implements AutoCloseable {
     this.admin = settings.admin();
     this.dumps = dumps;
     this.detector = detector;
+    this.netty = NettyLeaks.install(settings.leaks(), registry);
     this.doctor = Doctor.start(vertx, settings.doctor(),
         new Doctor.Inputs(sources.pressure(), this::leaksJson, sources.allocation()));
     doctor.bindTo(registry);
@@ -85,7 +87,8 @@ public final class Diagnostics implements AutoCloseable {
 
   /** Registers the {@code leaks} and {@code eventLoop} sections of {@code /admin/status}. */
   public void registerStatus(AdminStatus status) {
-    status.section("leaks", this::statusJson).section("eventLoop", doctor::eventLoopJson);
+    status.section("leaks", this::statusJson).section("eventLoop", doctor::eventLoopJson)
+        .section("nettyLeaks", netty::toJson);
   }
 
   /** Mounts the diagnostic routes on the admin router (behind its token). */
@@ -97,10 +100,11 @@ public final class Diagnostics implements AutoCloseable {
     ProfileRoutes.mount(router, vertx, admin.maxProfileSeconds());
   }
 
-  /** {@code GET /admin/leaks}: the detector's last sample, or {@code "status": "off"}. */
+  /** {@code GET /admin/leaks}: the detector's last sample (or {@code "status": "off"}) and Netty's buffer leaks. */
   public JsonObject leaksJson() {
-    return detector == null ? new JsonObject().put("status", "off").put("signals", new JsonArray())
+    JsonObject json = detector == null ? new JsonObject().put("status", "off").put("signals", new JsonArray())
         .put("alerts", new JsonArray()).put("histogramDiff", new JsonArray()) : detector.toJson();
+    return json.put("netty", netty.toJson());
   }
 
   /** The {@code leaks} section of {@code /admin/status}: the status and how many alerts. */
@@ -115,6 +119,7 @@ public final class Diagnostics implements AutoCloseable {
   @Override
   public void close() {
     doctor.close();
+    netty.close();
     if (detector != null) {
       detector.close();
     }

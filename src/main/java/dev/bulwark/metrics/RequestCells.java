@@ -2,20 +2,16 @@ package dev.bulwark.metrics;
 
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Per-series, per-event-loop counters behind {@code http_server_requests_seconds}. Each event loop writes only its own
- * slot, with opaque stores (no fences, no CAS); the scrape sums the slots. Series are created once per (route, method,
- * status) and live as long as the server: their number is bounded by routes × methods × statuses.
+ * slots ({@link LoopSlots}); the scrape sums them. Series are created once per (route, method, status) and live as
+ * long as the server: their number is bounded by routes × methods × statuses.
  */
 final class RequestCells {
-
-  private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
 
   private final MeterRegistry registry;
   private final int loops;
@@ -26,41 +22,27 @@ final class RequestCells {
     this.loops = loops;
   }
 
-  /**
-   * The counters of one series: each event loop's count and total nanoseconds sit {@link #STRIDE} longs apart from the
-   * next loop's and from the array's ends. Side by side, two loops writing their own slots on every request would pass
-   * one cache line back and forth between their cores (false sharing), which costs more than the counting itself.
-   */
-  static final class Series {
-    /** 128 bytes: two cache lines, since CPUs prefetch lines in pairs. */
-    private static final int STRIDE = 16;
-    private final long[] slots;
+  /** The counters of one series: each event loop's count and total nanoseconds. */
+  static final class Series extends LoopSlots {
+    private static final int COUNT = 0;
+    private static final int NANOS = 1;
 
     Series(int loops) {
-      this.slots = new long[(loops + 1) * STRIDE];
+      super(loops);
     }
 
     /** Called only by the event loop that owns {@code loop}. */
     void record(int loop, long nanos) {
-      int i = (loop + 1) * STRIDE;
-      LONGS.setOpaque(slots, i, (long) LONGS.getOpaque(slots, i) + 1);
-      LONGS.setOpaque(slots, i + 1, (long) LONGS.getOpaque(slots, i + 1) + nanos);
+      add(loop, COUNT, 1);
+      add(loop, NANOS, nanos);
     }
 
     long count() {
-      return sum(0);
+      return sum(COUNT);
     }
 
     double totalNanos() {
-      return sum(1);
-    }
-
-    private long sum(int offset) {
-      long total = 0;
-      for (int i = STRIDE + offset; i < slots.length; i += STRIDE) {
-        total += (long) LONGS.getOpaque(slots, i);
-      }
-      return total;
+      return sum(NANOS);
     }
   }
 

@@ -15,7 +15,6 @@ final class RequestMetricsHandlerImpl implements RequestMetricsHandler {
       HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.PATCH, HttpMethod.OPTIONS, HttpMethod.TRACE, HttpMethod.CONNECT);
   private static final String OTHER = "OTHER";
   private static final String CLOSED = "closed";
-  private static final String NO_ROUTE = "none";
 
   private final RequestCells cells;
   private final int loop;
@@ -26,7 +25,7 @@ final class RequestMetricsHandlerImpl implements RequestMetricsHandler {
   RequestMetricsHandlerImpl(RequestMeters meters) {
     this.cells = meters.cells;
     this.loop = meters.nextLoop();
-    this.unrouted = new RouteSeries(NO_ROUTE);
+    this.unrouted = new RouteSeries(RouteLabel.NONE);
   }
 
   @Override
@@ -49,12 +48,13 @@ final class RequestMetricsHandlerImpl implements RequestMetricsHandler {
   }
 
   private RouteSeries seriesFor(Route route) {
-    if (route == null || (route.getPath() == null && !route.isRegexPath())) {
-      return unrouted;
-    }
     RouteSeries series = byRoute.get(route);
     if (series == null) {
-      series = new RouteSeries(route.getPath() != null ? route.getPath() : route.getName());
+      String label = RouteLabel.of(route);
+      if (label == null) {
+        return unrouted;
+      }
+      series = new RouteSeries(label);
       byRoute.put(route, series);
     }
     return series;

@@ -14,7 +14,6 @@ import dev.bulwark.admin.AdminToken;
 import dev.bulwark.config.BulwarkConfig;
 import dev.bulwark.health.Health;
 import dev.bulwark.leak.Diagnostics;
-import dev.bulwark.leak.Doctor;
 import dev.bulwark.scope.ResourceKind;
 import dev.bulwark.memory.Budget;
 import dev.bulwark.memory.MemoryBudget;
@@ -25,6 +24,7 @@ import dev.bulwark.memory.MemoryMonitor;
 import dev.bulwark.memory.PressureLevel;
 import dev.bulwark.metrics.Metrics;
 import dev.bulwark.metrics.RequestMetricsHandler.RequestMeters;
+import dev.bulwark.metrics.RouteAllocations;
 import dev.bulwark.routes.BuiltInRoutes;
 import dev.bulwark.session.BoundedSessionStore;
 import dev.bulwark.scope.ScopeCounters;
@@ -172,13 +172,16 @@ public final class BulwarkServer {
     admissions.bindTo(metrics.registry());
     scopes.bindTo(metrics.registry());
     MemoryMeters.bind(metrics.registry(), memory);
+    RouteAllocations allocations = RouteAllocations.create(metrics.registry(), instances,
+        config.leaks().allocationSampling());
+    status.section("allocations", allocations::toJson);
     diagnostics = Diagnostics.start(vertx, new Diagnostics.Settings(config.leaks(), config.doctor(), config.admin()),
-        new Diagnostics.Sources(() -> scopedResources(scopes), memory::toJson, Doctor.Inputs::noAllocationSamples),
+        new Diagnostics.Sources(() -> scopedResources(scopes), memory::toJson, allocations::toJson),
         metrics.registry());
     diagnostics.registerStatus(status);
     ServerParts parts = new ServerParts(metrics, new RequestMeters(metrics.registry(), instances), status, scopes,
         memory, new BodyReader(config.http().maxBodySize(), bodies), mounted, health, connections, rejected,
-        diagnostics);
+        diagnostics, allocations);
     Supplier<List<RouteModule>> builtIn = builtInRoutes(config, status, budget);
     status.section("budgets", budget::toJson);
     budget.bindTo(metrics.registry());

@@ -116,13 +116,7 @@ final class ErrorHandlerImpl implements ErrorHandler {
     Future<Void> written = write(response, status, body, retryAfterSeconds);
     if (close) {
       // The rest of the body would be parsed as the next request: close once the answer is out.
-      written.onComplete(ar -> {
-        if (lingerMillis == 0 || ar.failed()) {
-          ctx.request().connection().close();
-        } else {
-          LingeringClose.close(ctx.request().connection(), lingerMillis);
-        }
-      });
+      written.onComplete(ar -> LingeringClose.close(ctx.request().connection(), ar.failed() ? 0 : lingerMillis));
     } else if (ctx.request().version() == HttpVersion.HTTP_2 && !ctx.request().isEnded()) {
       // The stream's unread body would hold the connection's flow-control window, and every other stream with it:
       // once the answer is out, ask the client to stop sending (RST_STREAM NO_ERROR, RFC 9113 8.1).

@@ -1,5 +1,6 @@
 package dev.bulwark.server;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
@@ -9,6 +10,8 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -22,6 +25,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.impl.VertxHttpRequestDecoder;
+import io.vertx.core.net.impl.VertxHandler;
 import java.nio.charset.StandardCharsets;
 import dev.bulwark.server.RejectedRequests.Reason;
 import java.util.function.Consumer;
@@ -34,7 +38,8 @@ import java.util.function.Consumer;
  * or trailer section). Each gets its JSON error when no earlier answer on the connection is still owed, then the
  * connection is closed; none reaches a route, and none is logged above DEBUG: it is counted by reason instead.
  *
- * <p>Per request it costs two header look-ups; it allocates only to refuse.
+ * <p>Per request it costs two header look-ups; it allocates only to refuse, and to hand Vert.x each piece of a body
+ * as a heap copy (the copy Vert.x makes anyway, made here instead, see {@link #onHeap}).
  */
 final class RequestFraming extends ChannelDuplexHandler {
 
@@ -118,7 +123,27 @@ final class RequestFraming extends ChannelDuplexHandler {
       refuse(ctx, msg, Reason.CHUNK_FRAMING);
       return;
     }
-    ctx.fireChannelRead(msg);
+    ctx.fireChannelRead(msg instanceof HttpContent content && !(msg instanceof HttpRequest) ? onHeap(content) : msg);
+  }
+
+  /**
+   * The body bytes as the heap copy Vert.x would make of them anyway, the pooled (direct) buffer released at once.
+   * Vert.x queues what arrives while a request is paused (a route that stopped reading, an upload waiting for the
+   * disk) and drops that queue unreleased when the connection closes: pooled memory that would never return, one
+   * read's worth per such connection. A heap copy there is only garbage. Vert.x's own copy then sees a buffer that
+   * is not pooled and takes it as it is, so the copy moves here rather than doubling; a request without a body (the
+   * shared empty last content) passes untouched.
+   */
+  private static HttpContent onHeap(HttpContent content) {
+    ByteBuf pooled = content.content();
+    ByteBuf heap = VertxHandler.safeBuffer(pooled);
+    if (heap == pooled) {
+      return content;
+    }
+    HttpContent copy = content instanceof LastHttpContent last
+        ? new DefaultLastHttpContent(heap, last.trailingHeaders()) : new DefaultHttpContent(heap);
+    copy.setDecoderResult(content.decoderResult());
+    return copy;
   }
 
   private static Reason check(HttpRequest request) {

@@ -2,6 +2,7 @@ package dev.bulwark.server;
 
 import dev.bulwark.config.BulwarkConfig;
 import dev.bulwark.memory.PressureHandler;
+import dev.bulwark.metrics.AllocationSampler;
 import dev.bulwark.metrics.RequestMetricsHandler;
 import dev.bulwark.scope.RequestScopeHandler;
 import dev.bulwark.scope.VerticleScope;
@@ -23,8 +24,9 @@ import java.util.function.Function;
 /**
  * The one place where the main router is put together, for one event loop. Every route module, Bulwark's own and the
  * users', mounts first through the same {@link RouteModule.Context}; what they declare (critical paths, streamed
- * bodies) then configures the guard chain (metrics, admission, request scope, pressure, body limits), which runs
- * before every route; error rendering comes last. The guards know no route: only what modules declared.
+ * bodies) then configures the guard chain (metrics, admission, request scope, pressure, body limits, allocation
+ * sampling), which runs before every route; error rendering comes last. The guards know no route: only what modules
+ * declared.
  */
 final class RouterAssembly {
 
@@ -73,9 +75,9 @@ final class RouterAssembly {
 
   /**
    * One route carries the whole chain: vertx-web then steps from handler to handler without matching a route again
-   * for each guard, which measurably matters at 80k req/s. Request metrics, admission, pressure and body limits ride on
-   * the request scope handler as its guards, so they share one small object, one end hook and one handler step per
-   * request instead of an end handler and a step each.
+   * for each guard, which measurably matters at 80k req/s. Request metrics, admission, pressure, body limits and the
+   * allocation sampler ride on the request scope handler as its guards, so they share one small object, one end hook
+   * and one handler step per request instead of an end handler and a step each.
    */
   private static void guards(Vertx vertx, BulwarkConfig config, ServerParts parts, AdmissionHandler admission,
       PathPrefixes critical, PathPrefixes streamed, Route guards) {
@@ -91,6 +93,9 @@ final class RouterAssembly {
     entering.add(PressureHandler.create(parts.memory(), config.memory().closeConnectionsWhenElevated(),
         config.memory().shedWhenCritical(), critical));
     entering.add(BodyLimitHandler.create(config.http().maxBodySize(), streamed));
+    if (parts.allocations().enabled()) {
+      entering.add(AllocationSampler.create(parts.allocations())); // last: it measures from here to the end
+    }
     guards.handler(RequestScopeHandler.create(vertx, config.scope(), parts.scopes(), config.http().requestTimeout(),
         entering));
   }

@@ -181,7 +181,9 @@ class ModulesDirIT {
   private static JsonObject baseConfig() {
     return new JsonObject()
         .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0))
-        .put("admin", new JsonObject().put("port", 0).put("token", TOKEN));
+        .put("admin", new JsonObject().put("port", 0).put("token", TOKEN))
+        // The child JVM tracks every buffer as the tests do: a leak would be an ERROR line in its log.
+        .put("leaks", new JsonObject().put("nettyLevel", "PARANOID"));
   }
 
   /** {@code java -jar target/bulwark.jar --config cfg.json} in {@code workDir}; output in out.txt and err.txt. */
