@@ -65,6 +65,11 @@ final class LeakSections {
           + LeakOptions.MIN_SAMPLES_PER_WINDOW + " x leaks.sampleInterval (" + o.sampleInterval().toMillis()
           + "ms), or no window holds enough samples to fit a trend");
     }
+    if (o.window().toNanos() / o.sampleInterval().toNanos() > dev.bulwark.leak.LeakDetector.MAX_SAMPLES_PER_WINDOW) {
+      throw new ConfigException("leaks.window = " + o.window().toMillis() + "ms: expected at most "
+          + dev.bulwark.leak.LeakDetector.MAX_SAMPLES_PER_WINDOW + " x leaks.sampleInterval ("
+          + o.sampleInterval().toMillis() + "ms), the samples one window holds");
+    }
     return o;
   }
 }

@@ -60,7 +60,14 @@ public final class Diagnostics implements AutoCloseable {
     HeapDumps dumps = HeapDumps.create(vertx, Path.of(settings.admin().dumpDir()), settings.admin().maxDumps());
     LeakDetector detector = settings.leaks().enabled() ? detector(vertx, settings.leaks(), sources, dumps, registry)
         : null;
-    return new Diagnostics(vertx, settings, sources, dumps, detector, registry);
+    try {
+      return new Diagnostics(vertx, settings, sources, dumps, detector, registry);
+    } catch (RuntimeException e) {
+      if (detector != null) {
+        detector.close(); // its thread and GC listener would outlive a server that never started
+      }
+      throw e;
+    }
   }
 
   private static LeakDetector detector(Vertx vertx, LeakOptions leaks, Sources sources, HeapDumps dumps,
@@ -73,8 +80,8 @@ public final class Diagnostics implements AutoCloseable {
       return t;
     });
     LeakDetector.Parts parts = new LeakDetector.Parts(probes, new HeapFloor(System::nanoTime).listen(),
-        () -> HistogramBaseline.take(vertx), () -> ClassHistogram.take(vertx), alert -> vertx.eventBus().publish(LeakDetector.ADDRESS, alert),
-        dumps::dump, System::gc);
+        () -> HistogramBaseline.take(vertx), () -> ClassHistogram.take(vertx),
+        alert -> vertx.eventBus().publish(LeakDetector.ADDRESS, alert), dumps::dump, System::gc);
     LeakDetector detector = LeakDetector.start(leaks, parts, thread);
     detector.bindTo(registry);
     return detector;
@@ -88,7 +95,7 @@ public final class Diagnostics implements AutoCloseable {
   /** Registers the {@code leaks} and {@code eventLoop} sections of {@code /admin/status}. */
   public void registerStatus(AdminStatus status) {
     status.section("leaks", this::statusJson).section("eventLoop", doctor::eventLoopJson)
-        .section("nettyLeaks", netty::toJson);
+        .section("nettyLeaks", netty::summaryJson);
   }
 
   /** Mounts the diagnostic routes on the admin router (behind its token). */
@@ -112,8 +119,7 @@ public final class Diagnostics implements AutoCloseable {
     if (detector == null) {
       return new JsonObject().put("status", "off");
     }
-    JsonObject all = detector.toJson();
-    return new JsonObject().put("status", all.getString("status")).put("alertCount", all.getLong("alertCount"));
+    return new JsonObject().put("status", detector.status().label()).put("alertCount", detector.alertCount());
   }
 
   @Override

@@ -29,7 +29,7 @@ final class HeapFloor implements AutoCloseable {
   private final LongSupplier nanoClock;
   private final GcTroughs troughs = new GcTroughs();
   private final ArrayBlockingQueue<Point> pending = new ArrayBlockingQueue<>(MAX_PENDING);
-  private final NotificationListener listener = (n, handback) -> onGc((CompositeData) n.getUserData());
+  private final NotificationListener listener = (n, handback) -> onGcSafely((CompositeData) n.getUserData());
   private volatile long lastPointNanos;
   private volatile boolean listening;
 
@@ -48,6 +48,15 @@ final class HeapFloor implements AutoCloseable {
     }
     listening = true;
     return this;
+  }
+
+  /** A throwing listener makes the JDK print a stack on its notification thread: never throw. */
+  private void onGcSafely(CompositeData data) {
+    try {
+      onGc(data);
+    } catch (RuntimeException e) {
+      org.slf4j.LoggerFactory.getLogger(HeapFloor.class).debug("GC notification not understood: {}", e.toString());
+    }
   }
 
   private void onGc(CompositeData data) {

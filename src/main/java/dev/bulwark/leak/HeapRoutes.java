@@ -48,11 +48,16 @@ public final class HeapRoutes {
     if (!taking.compareAndSet(false, true)) {
       throw BUSY;
     }
-    HistogramBaseline.take(vertx).onComplete(ar -> taking.set(false)).onSuccess(h -> {
-      baseline.set(h);
-      ctx.response().setStatusCode(201);
-      ctx.json(h.totals());
-    }).onFailure(e -> ApiError.fail(ctx, e));
+    HistogramBaseline.take(vertx)
+        .compose(h -> vertx.executeBlocking(() -> { // parsed on a worker: thousands of lines
+          baseline.set(h);
+          return h.totals();
+        }, false))
+        .onComplete(ar -> taking.set(false))
+        .onSuccess(totals -> {
+          ctx.response().setStatusCode(201);
+          ctx.json(totals);
+        }).onFailure(e -> ApiError.fail(ctx, e));
   }
 
   private void diff(RoutingContext ctx) {
@@ -61,7 +66,8 @@ public final class HeapRoutes {
     if (since == null) {
       throw NO_BASELINE;
     }
-    take().onSuccess(h -> ctx.json(since.diff(h).toJson(top))).onFailure(e -> ApiError.fail(ctx, e));
+    take().compose(h -> vertx.executeBlocking(() -> since.diff(h).toJson(top), false)) // parsed on a worker
+        .onSuccess(ctx::json).onFailure(e -> ApiError.fail(ctx, e));
   }
 
   private Future<ClassHistogram> take() {

@@ -3,15 +3,14 @@ package dev.bulwark.leak;
 import dev.bulwark.leak.HandleProbes.Probe;
 import dev.bulwark.leak.TrackedSignal.Change;
 import dev.bulwark.leak.TrackedSignal.Unit;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -23,23 +22,23 @@ import org.slf4j.LoggerFactory;
 /**
  * Watches the signals a leak shows in (the heap's live floor after GC, metaspace, direct memory, threads, file
  * descriptors, timers, event-bus handlers, scoped resources) on its own thread, fits each over {@code leaks.window},
- * and says which is {@code suspected} and which {@code leaking}. A suspicion takes a class-histogram baseline; a leak
- * diffs against it, keeps the top growing classes with the alert, logs one line, publishes it on the event bus
- * ({@code bulwark.leaks}), counts it, and (if configured) writes one heap dump. It never touches an event loop, and
- * never runs a GC of its own unless {@code leaks.gcEvery} asks it to or {@code leaks.histograms} takes a histogram.
+ * and says which is {@code suspected} and which {@code leaking}; {@link LeakAlerts} acts on it (histogram baseline and
+ * diff, log line, event-bus publish on {@code bulwark.leaks}, count, optional dump). It never touches an event loop,
+ * and never runs a GC of its own unless {@code leaks.gcEvery} asks it to or {@code leaks.histograms} takes a histogram.
  */
 public final class LeakDetector implements AutoCloseable {
 
   /** The event-bus address every alert is published to. */
   public static final String ADDRESS = "bulwark.leaks";
   static final String HEAP = "heapAfterGc";
+  /** Samples one window may hold: {@code leaks.window} over {@code leaks.sampleInterval} is refused above this. */
+  public static final int MAX_SAMPLES_PER_WINDOW = 50_000;
   private static final Logger LOG = LoggerFactory.getLogger(LeakDetector.class);
-  private static final int TOP_IN_LOG = 3;
 
   /** What the detector acts with; each part replaceable in tests. */
   record Parts(List<Probe> probes, HeapFloor floor, Supplier<Future<HistogramBaseline>> baselines,
-      Supplier<Future<ClassHistogram>> histograms,
-      Consumer<JsonObject> publish, Supplier<Future<String>> heapDump, Runnable gc) {}
+      Supplier<Future<ClassHistogram>> histograms, Consumer<JsonObject> publish, Supplier<Future<String>> heapDump,
+      Runnable gc) {}
 
   private final LeakOptions options;
   private final Parts parts;
@@ -49,15 +48,11 @@ public final class LeakDetector implements AutoCloseable {
   private final TrackedSignal heap;
   private final List<TrackedSignal> polled = new ArrayList<>();
   private final List<TrackedSignal> all = new ArrayList<>();
-  private final ArrayDeque<JsonObject> alerts = new ArrayDeque<>();
-  private final java.util.Map<String, Counter> alertCounters = new java.util.concurrent.ConcurrentHashMap<>();
-  private HistogramBaseline baseline;
-  private boolean baselinePending;
-  private JsonArray lastDiff = new JsonArray();
+  private final LeakAlerts alerts;
   private long lastGcRequest;
-  private long lastDumpNanos = Long.MIN_VALUE;
-  private long alertCount;
+  private boolean failedOnce;
   private volatile LeakState status = LeakState.OK;
+  private volatile long alertCount;
   private volatile JsonObject snapshot;
 
   LeakDetector(LeakOptions options, Parts parts, LongSupplier nanoClock, ScheduledExecutorService thread) {
@@ -67,9 +62,10 @@ public final class LeakDetector implements AutoCloseable {
     this.thread = thread;
     this.startNanos = nanoClock.getAsLong();
     this.lastGcRequest = startNanos;
+    this.alerts = new LeakAlerts(options, parts, this::onThread, () -> snapshot = render());
     long window = options.window().toNanos();
-    // Room for every sample of a window at the sampling rate, and for troughs (rarer than samples) with margin.
-    int capacity = (int) Math.min(100_000, 4 + 2 * window / options.sampleInterval().toNanos());
+    // Room for every sample of a window at the sampling rate (troughs are rarer), with margin; bounded by the config.
+    int capacity = (int) (4 + 2 * window / options.sampleInterval().toNanos());
     heap = new TrackedSignal(HEAP, Unit.BYTES, options.minGrowth(), options.minR2(), window, capacity);
     all.add(heap);
     for (Probe p : parts.probes()) {
@@ -89,11 +85,15 @@ public final class LeakDetector implements AutoCloseable {
     return detector;
   }
 
+  /** Never lets a failure end the schedule (a throwing task is cancelled for good), Errors included. */
   private void sampleSafely() {
     try {
       sample();
-    } catch (RuntimeException e) {
-      LOG.warn("Leak detector sample failed: {}", e.toString());
+    } catch (Throwable e) {
+      if (!failedOnce) {
+        failedOnce = true; // once: a failure that repeats every sample would flood the log
+        LOG.warn("Leak detector sample failed (said once): {}", e.toString());
+      }
     }
   }
 
@@ -111,18 +111,18 @@ public final class LeakDetector implements AutoCloseable {
         polled.get(i).observe(now, value, warm);
       }
     }
-    heap.note(heap.trend() == null && warm ? "waiting for collections that lower the old generation (see "
-        + "leaks.gcEvery)" : null);
     if (warm) {
       for (TrackedSignal s : all) {
         act(s, s.evaluate(now), now);
       }
     }
+    heap.note(heap.trend() == null && warm ? "waiting for collections that lower the old generation (see "
+        + "leaks.gcEvery)" : null);
     status = worst();
     snapshot = render();
   }
 
-  /** The documented fallback for a quiet heap: no trough for {@code leaks.gcEvery}, so ask for a collection. */
+  /** The documented fallback for a quiet heap: no floor point for {@code leaks.gcEvery}, so ask for a collection. */
   private void askForGcIfQuiet(long now) {
     long every = options.gcEvery().toNanos();
     if (every > 0 && now - parts.floor().lastPointNanos() >= every && now - lastGcRequest >= every) {
@@ -132,112 +132,25 @@ public final class LeakDetector implements AutoCloseable {
   }
 
   private void act(TrackedSignal s, Change change, long now) {
-    switch (change) {
-      case SUSPECTED -> {
-        LOG.info("Leak detector: {} suspected (rising {}/min, R² {})", s.name(), perMinute(s), r2(s));
-        takeBaseline();
-      }
-      case LEAKING -> raise(s, now);
-      case CLEARED -> {
-        if (worst() == LeakState.OK) {
-          baseline = null; // the episode is over; the next suspicion takes a fresh baseline
-        }
-      }
-      default -> {
-      }
+    if (change == Change.SUSPECTED) {
+      LOG.info("Leak detector: {} suspected (rising {}/min, R² {})", s.name(), perMinute(s), r2(s));
+      alerts.suspected(now);
+    } else if (change == Change.LEAKING) {
+      alerts.leaking(s, now);
+      alertCount = alerts.count();
     }
   }
 
-  private void takeBaseline() {
-    if (!options.histograms() || baseline != null || baselinePending) {
-      return;
-    }
-    baselinePending = true;
-    parts.baselines().get().onComplete(ar -> onThread(() -> {
-      baselinePending = false;
-      if (ar.succeeded()) {
-        baseline = ar.result();
-      } else {
-        LOG.warn("Leak detector: no class-histogram baseline: {}", ar.cause().getMessage());
-      }
-    }));
-  }
-
-  /**
-   * Records the alert at once (so {@code /admin/leaks} never says leaking without it), then diffs the histogram on a
-   * worker thread and, with the growing classes, logs, publishes and dumps.
-   */
-  private void raise(TrackedSignal s, long now) {
-    JsonObject alert = new JsonObject().put("signal", s.name()).put("unit", s.unit().label())
-        .put("at", java.time.Instant.now().toString()).put("value", (long) s.last()).put("growth", (long) s.growth())
-        .put("slopePerMinute", perMinute(s)).put("r2", r2(s)).put("topClasses", new JsonArray());
-    alerts.addLast(alert);
-    while (alerts.size() > options.maxAlerts()) {
-      alerts.removeFirst();
-    }
-    alertCount++;
-    Counter counter = alertCounters.get(s.name());
-    if (counter != null) {
-      counter.increment();
-    }
-    HistogramBaseline since = baseline;
-    Future<JsonArray> classes = since == null || !options.histograms() ? Future.succeededFuture(new JsonArray())
-        : parts.histograms().get().map(h -> topClasses(since.diff(h)));
-    classes.otherwise(e -> {
-      LOG.warn("Leak detector: no class histogram for the alert: {}", e.getMessage());
-      return new JsonArray();
-    }).onComplete(ar -> onThread(() -> finish(alert.put("topClasses", ar.result()), now)));
-  }
-
-  private JsonArray topClasses(HistogramDiff diff) {
-    JsonArray rows = new JsonArray();
-    for (HistogramDiff.Growth g : diff.topByBytes(options.topClasses())) {
-      if (g.bytesGrowth() > 0) {
-        rows.add(new JsonObject().put("className", g.name()).put("instancesDelta", g.instancesGrowth())
-            .put("bytesDelta", g.bytesGrowth()));
-      }
-    }
-    return rows;
-  }
-
-  private void finish(JsonObject alert, long now) {
-    JsonArray top = alert.getJsonArray("topClasses");
-    if (!top.isEmpty()) {
-      lastDiff = top;
-    }
-    LOG.warn("Leak: {} is leaking: +{} {} since suspected, {}/min (R² {}); top growing classes: {}",
-        alert.getString("signal"), alert.getLong("growth"), alert.getString("unit"), alert.getDouble("slopePerMinute"),
-        alert.getDouble("r2"), topForLog(top));
-    if (options.heapDumpOnLeak() && parts.heapDump() != null
-        && (lastDumpNanos == Long.MIN_VALUE || now - lastDumpNanos >= options.minDumpInterval().toNanos())) {
-      lastDumpNanos = now;
-      parts.heapDump().get().onComplete(ar -> onThread(() -> {
-        alert.put("heapDump", ar.succeeded() ? ar.result() : "failed: " + ar.cause().getMessage());
-        snapshot = render();
-      }));
-    }
-    parts.publish().accept(alert.copy());
-    snapshot = render();
-  }
-
-  private static String topForLog(JsonArray top) {
-    if (top.isEmpty()) {
-      return "none taken";
-    }
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < Math.min(TOP_IN_LOG, top.size()); i++) {
-      JsonObject row = top.getJsonObject(i);
-      b.append(i == 0 ? "" : ", ").append(row.getString("className")).append(" +")
-          .append(row.getLong("bytesDelta")).append(" B");
-    }
-    return b.toString();
-  }
-
+  /** Runs {@code task} on the detector's thread (at once for a manual detector); dropped once it is closed. */
   private void onThread(Runnable task) {
     if (thread == null) {
       task.run();
-    } else if (!thread.isShutdown()) {
+      return;
+    }
+    try {
       thread.execute(task);
+    } catch (RejectedExecutionException closed) {
+      // closed meanwhile: nobody reads the result any more
     }
   }
 
@@ -251,11 +164,11 @@ public final class LeakDetector implements AutoCloseable {
     return w;
   }
 
-  private static double perMinute(TrackedSignal s) {
+  static double perMinute(TrackedSignal s) {
     return s.trend() == null ? 0 : Math.round(s.trend().slopePerSecond() * 60 * 100) / 100.0;
   }
 
-  private static double r2(TrackedSignal s) {
+  static double r2(TrackedSignal s) {
     return s.trend() == null ? 0 : Math.round(s.trend().r2() * 1000) / 1000.0;
   }
 
@@ -264,18 +177,20 @@ public final class LeakDetector implements AutoCloseable {
     for (TrackedSignal s : all) {
       signals.add(s.toJson());
     }
-    JsonArray kept = new JsonArray(); // copies: an alert still gets its classes and dump after this is published
-    alerts.forEach(a -> kept.add(a.copy()));
     return new JsonObject().put("status", status.label()).put("signals", signals)
-        .put("alerts", kept).put("alertCount", alertCount)
-        .put("histogramDiff", lastDiff.copy())
-        .put("baselineTaken", baseline == null ? null : baseline.takenAtMillis())
+        .put("alerts", alerts.alertsJson()).put("alertCount", alerts.count())
+        .put("histogramDiff", alerts.lastDiff()).put("baselineTaken", alerts.baselineTakenAt())
         .put("options", options.toJson());
   }
 
   /** The detector's status: one volatile read. */
   public LeakState status() {
     return status;
+  }
+
+  /** Signals that turned leaking since start. */
+  public long alertCount() {
+    return alertCount;
   }
 
   /** What {@code /admin/leaks} answers: the JSON of the last sample (a copy, so callers may add to it). */
@@ -287,10 +202,7 @@ public final class LeakDetector implements AutoCloseable {
   public void bindTo(MeterRegistry registry) {
     Gauge.builder("bulwark_leak_status", this, d -> d.status.ordinal())
         .description("Leak detector status: 0 ok, 1 suspected, 2 leaking").register(registry);
-    for (TrackedSignal s : all) {
-      alertCounters.put(s.name(), Counter.builder("bulwark_leak_alerts_total").tag("signal", s.name())
-          .description("Signals that turned leaking").register(registry));
-    }
+    alerts.bindTo(registry, all);
   }
 
   @Override

@@ -33,16 +33,19 @@ public final class NettyLeaks {
   /** Netty's system property for its level; when set, it wins over {@code leaks.nettyLevel}. */
   public static final String LEVEL_PROPERTY = "io.netty.leakDetection.level";
   private static final String OLD_LEVEL_PROPERTY = "io.netty.leakDetectionLevel";
+  /** The counter of reports ({@code bulwark_netty_leaks_total} in Prometheus). */
   public static final String METER_NAME = "bulwark.netty.leaks";
 
   private static final Logger LOG = LoggerFactory.getLogger(NettyLeaks.class);
 
-  // JVM-wide, as Netty's detector is. Written under INSTALL; current is read by Netty's threads as they report.
+  // JVM-wide, as Netty's detector is. Written under INSTALL; OPEN is read by Netty's threads as they report.
   private static final Object INSTALL = new Object();
   private static final ResourceLeakDetector.LeakListener LISTENER = NettyLeaks::forward;
   private static boolean listenerTried;
   private static String listenerMissing;
-  private static volatile NettyLeaks current;
+  /** Installed and not closed, oldest first: reports go to the newest, and to the one before when it closes. */
+  private static final java.util.concurrent.CopyOnWriteArrayList<NettyLeaks> OPEN =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private final String unavailable;
   private final int maxReports;
@@ -76,7 +79,7 @@ public final class NettyLeaks {
         }
       }
       NettyLeaks leaks = new NettyLeaks(listenerMissing, options.maxNettyReports(), counter);
-      current = leaks;
+      OPEN.add(leaks);
       return leaks;
     }
   }
@@ -95,9 +98,9 @@ public final class NettyLeaks {
 
   /** What Netty calls, on whichever thread noticed the leak (often an event loop): cheap, and never throws. */
   private static void forward(String resourceType, String records) {
-    NettyLeaks to = current;
-    if (to != null) {
-      to.report(resourceType, records);
+    Object[] open = OPEN.toArray(); // a snapshot: a server closing meanwhile is harmless
+    if (open.length > 0) {
+      ((NettyLeaks) open[open.length - 1]).report(resourceType, records);
     }
   }
 
@@ -147,12 +150,16 @@ public final class NettyLeaks {
     return unavailable == null ? json : json.put("unavailable", unavailable);
   }
 
-  /** Stops receiving reports, unless another server has been installed since (it keeps them). */
+  /**
+   * Stops receiving reports; the newest server still open receives them from now on. Netty's level, JVM-wide, stays
+   * as the last install set it.
+   */
   public void close() {
-    synchronized (INSTALL) {
-      if (current == this) {
-        current = null;
-      }
-    }
+    OPEN.remove(this);
+  }
+
+  /** {@code {"level","reports"}}: the status section, without the records (up to 16 KiB each). */
+  public JsonObject summaryJson() {
+    return new JsonObject().put("level", level()).put("reports", reports.get());
   }
 }

@@ -37,10 +37,20 @@ final class SignalWindow {
     times[at] = nanoTime;
     values[at] = value;
     count++;
+    expire(nanoTime);
+  }
+
+  /** Drops the samples older than the window at {@code nanoTime}: a signal that stops reporting empties out. */
+  void expire(long nanoTime) {
     while (count > 0 && nanoTime - times[start] > windowNanos) {
       start = (start + 1) % times.length;
       count--;
     }
+  }
+
+  /** When the newest sample was taken; Long.MIN_VALUE when the window is empty. */
+  long lastTime() {
+    return count == 0 ? Long.MIN_VALUE : times[(start + count - 1) % times.length];
   }
 
   int size() {

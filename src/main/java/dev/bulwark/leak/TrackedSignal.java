@@ -6,9 +6,11 @@ import io.vertx.core.json.JsonObject;
 /**
  * One signal's window and where it stands. {@code ok} until a window's line rises at least {@code minGrowth} per
  * window with a fit of at least {@code minR2} over at least half a window of samples: {@code suspected}. Still rising
- * a window later and grown by at least {@code minGrowth} since the window it was suspected in began: {@code leaking}.
- * Back to {@code ok} as soon as the window stops rising (a step, such as a cache filling, leaves the window and the line
- * flattens). One thread at a time: the detector's.
+ * a window later, on samples taken since, and grown by at least {@code minGrowth} since the window it was suspected in
+ * began: {@code leaking}. Back to {@code ok} once the window has not risen for {@link #CLEAR_AFTER} evaluations in a
+ * row (a step, such as a cache filling, leaves the window and the line flattens; a signal near its thresholds does not
+ * flap, and each suspicion may cost a histogram). Samples older than the window expire even when no new one comes, so
+ * a signal that stops reporting is judged on nothing, not on stale points. One thread at a time: the detector's.
  */
 final class TrackedSignal {
 
@@ -20,6 +22,9 @@ final class TrackedSignal {
       return name().toLowerCase();
     }
   }
+
+  /** Evaluations in a row without a rise that end a suspicion or a leak. */
+  static final int CLEAR_AFTER = 3;
 
   /** What a call of {@link #evaluate} changed. */
   enum Change { NONE, SUSPECTED, LEAKING, CLEARED }
@@ -34,6 +39,7 @@ final class TrackedSignal {
   private long suspectedAt;
   private double base;
   private double last = Double.NaN;
+  private int flat;
   private Trend trend;
   private String note;
 
@@ -62,38 +68,32 @@ final class TrackedSignal {
 
   /** Fits the window as it is at {@code now} and moves the state; says what changed. */
   Change evaluate(long now) {
+    window.expire(now);
     trend = window.fit();
-    boolean rising = rising(now);
-    switch (state) {
-      case OK -> {
-        if (rising) {
-          state = LeakState.SUSPECTED;
-          suspectedAt = now;
-          base = window.first();
-          return Change.SUSPECTED;
-        }
+    boolean rising = rising();
+    flat = rising ? 0 : flat + 1;
+    if (state == LeakState.OK) {
+      if (rising) {
+        state = LeakState.SUSPECTED;
+        suspectedAt = now;
+        base = window.first();
+        return Change.SUSPECTED;
       }
-      case SUSPECTED -> {
-        if (!rising) {
-          state = LeakState.OK;
-          return Change.CLEARED;
-        }
-        if (now - suspectedAt >= windowNanos && last - base >= minGrowth) {
-          state = LeakState.LEAKING;
-          return Change.LEAKING;
-        }
-      }
-      case LEAKING -> {
-        if (!rising) {
-          state = LeakState.OK;
-          return Change.CLEARED;
-        }
-      }
+      return Change.NONE;
+    }
+    if (flat >= CLEAR_AFTER) {
+      state = LeakState.OK;
+      return Change.CLEARED;
+    }
+    if (state == LeakState.SUSPECTED && rising && now - suspectedAt >= windowNanos && window.lastTime() > suspectedAt
+        && last - base >= minGrowth) {
+      state = LeakState.LEAKING;
+      return Change.LEAKING;
     }
     return Change.NONE;
   }
 
-  private boolean rising(long now) {
+  private boolean rising() {
     if (trend == null || window.span() * 2 < windowNanos) {
       return false;
     }

@@ -29,7 +29,7 @@ public final class BuiltInRoutes {
   public static Supplier<List<RouteModule>> create(BulwarkConfig config, Health health, NamedCaches caches,
       Sessions sessions, ConnectionPool<RedisConnection> pool, Handler<RoutingContext> scrape) {
     LabLeak leak = new LabLeak(config.lab().maxLeakBytes());
-    LabHandles handles = new LabHandles(config.lab().maxLeakHandles());
+    LabHandles handles = new LabHandles(config.lab().maxLeakHandles(), leak);
     return () -> {
       List<RouteModule> modules = new ArrayList<>();
       if (scrape != null) {

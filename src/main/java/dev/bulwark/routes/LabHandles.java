@@ -8,8 +8,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The lab's handle leaks, as the article wrote them: a periodic timer per call that nobody cancels, and a listener per
  * call on one global emitter (the event bus address {@value #ADDRESS}) that nobody removes. Each keeps a small buffer
- * alive, as the article's closures did. Bounded only by {@code lab.maxLeakHandles}; {@code POST /lab/reset} cancels
- * and unregisters them all.
+ * alive, as the article's closures did, counted in the lab's bytes ({@code lab.maxLeakBytes}). Bounded by
+ * {@code lab.maxLeakHandles}; {@code POST /lab/reset} cancels and unregisters them all.
  */
 final class LabHandles {
 
@@ -19,12 +19,14 @@ final class LabHandles {
   private static final long TICK_MS = 1000;
 
   private final int maxHandles;
+  private final LabLeak bytes;
   private final AtomicInteger count = new AtomicInteger();
   private final ConcurrentLinkedQueue<Long> timers = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<MessageConsumer<Object>> listeners = new ConcurrentLinkedQueue<>();
 
-  LabHandles(int maxHandles) {
+  LabHandles(int maxHandles, LabLeak bytes) {
     this.maxHandles = maxHandles;
+    this.bytes = bytes;
   }
 
   /** Starts one more periodic timer; false when the lab holds {@code lab.maxLeakHandles}. */
@@ -47,6 +49,7 @@ final class LabHandles {
     return true;
   }
 
+  /** One more handle and its buffer's bytes, or neither. */
   private boolean reserve() {
     int before;
     do {
@@ -55,6 +58,10 @@ final class LabHandles {
         return false;
       }
     } while (!count.compareAndSet(before, before + 1));
+    if (!bytes.reserve(HELD_BYTES)) {
+      count.decrementAndGet();
+      return false;
+    }
     return true;
   }
 
@@ -80,6 +87,7 @@ final class LabHandles {
       released++;
     }
     count.addAndGet(-released);
+    bytes.release((long) released * HELD_BYTES);
     return released;
   }
 }

@@ -53,7 +53,8 @@ final class LabLeak {
     return key.length() + value.length() + 2L * 40 + 32;
   }
 
-  private boolean reserve(long n) {
+  /** Counts {@code n} more bytes against the bound (held elsewhere, by the lab's handles); false if it would pass it. */
+  boolean reserve(long n) {
     long before;
     do {
       before = bytes.get();
@@ -79,6 +80,11 @@ final class LabLeak {
     }
     bytes.addAndGet(-released);
     return released;
+  }
+
+  /** Gives back bytes {@link #reserve reserved} for what is now released. */
+  void release(long n) {
+    bytes.addAndGet(-n);
   }
 
   long bytes() {

@@ -17,7 +17,7 @@ public final class LabOptions {
   public static final long DEFAULT_MAX_LEAK_BYTES = 1L << 30;
   public static final long MIN_MAX_LEAK_BYTES = 1L << 10;
   public static final long MAX_MAX_LEAK_BYTES = 1L << 40;
-  public static final int DEFAULT_MAX_LEAK_HANDLES = 100_000;
+  public static final int DEFAULT_MAX_LEAK_HANDLES = 10_000;
   public static final int MIN_MAX_LEAK_HANDLES = 1;
   public static final int MAX_MAX_LEAK_HANDLES = 10_000_000;
 

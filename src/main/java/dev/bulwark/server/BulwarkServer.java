@@ -172,13 +172,7 @@ public final class BulwarkServer {
     admissions.bindTo(metrics.registry());
     scopes.bindTo(metrics.registry());
     MemoryMeters.bind(metrics.registry(), memory);
-    RouteAllocations allocations = RouteAllocations.create(metrics.registry(), instances,
-        config.leaks().allocationSampling());
-    status.section("allocations", allocations::toJson);
-    diagnostics = Diagnostics.start(vertx, new Diagnostics.Settings(config.leaks(), config.doctor(), config.admin()),
-        new Diagnostics.Sources(() -> scopedResources(scopes), memory::toJson, allocations::toJson),
-        metrics.registry());
-    diagnostics.registerStatus(status);
+    RouteAllocations allocations = startDiagnostics(config, instances, status, scopes);
     ServerParts parts = new ServerParts(metrics, new RequestMeters(metrics.registry(), instances), status, scopes,
         memory, new BodyReader(config.http().maxBodySize(), bodies), mounted, health, connections, rejected,
         diagnostics, allocations);
@@ -260,6 +254,19 @@ public final class BulwarkServer {
     }
     return BuiltInRoutes.create(config, health, caches, sessions, pool,
         scrapeHere ? metrics.scrapeHandler() : null);
+  }
+
+  /** The allocation sampler's table and the diagnostics (leak detector, doctor, Netty leaks) with their sections. */
+  private RouteAllocations startDiagnostics(BulwarkConfig config, int instances, AdminStatus status,
+      ScopeCounters scopes) {
+    RouteAllocations allocations = RouteAllocations.create(metrics.registry(), instances,
+        config.leaks().allocationSampling());
+    status.section("allocations", allocations::toJson);
+    diagnostics = Diagnostics.start(vertx, new Diagnostics.Settings(config.leaks(), config.doctor(), config.admin()),
+        new Diagnostics.Sources(() -> scopedResources(scopes), memory::toJson, allocations::toJson),
+        metrics.registry());
+    diagnostics.registerStatus(status);
+    return allocations;
   }
 
   /** Resources held by request and verticle scopes, every kind: a leak through a scope shows here. */

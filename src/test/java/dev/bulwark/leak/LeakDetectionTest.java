@@ -108,13 +108,14 @@ class LeakDetectionTest {
   @Test
   void labLeaksRefuseBadInputAndStopAtTheirBounds() throws Exception {
     try (TestServer server = TestServer.start(new JsonObject()
-        .put("lab", new JsonObject().put("enabled", true).put("maxLeakHandles", 2).put("maxLeakBytes", 2048)))) {
+        .put("lab", new JsonObject().put("enabled", true).put("maxLeakHandles", 2).put("maxLeakBytes", 7000)))) {
       assertThat(server.get("/lab/leak/cache?key=a").statusCode()).isEqualTo(400);
-      assertThat(server.get("/lab/leak/cache?key=a&value=" + "v".repeat(1500)).statusCode()).isEqualTo(200);
-      assertThat(server.get("/lab/leak/cache?key=b&value=" + "v".repeat(1500)).statusCode()).isEqualTo(503);
+      assertThat(server.get("/lab/leak/cache?key=a&value=" + "v".repeat(3000)).statusCode()).isEqualTo(200);
+      assertThat(server.get("/lab/leak/cache?key=b&value=" + "v".repeat(3900)).statusCode())
+          .as("past lab.maxLeakBytes").isEqualTo(503);
       assertThat(server.get("/lab/leak/timer").statusCode()).isEqualTo(200);
       assertThat(server.get("/lab/leak/listener").statusCode()).isEqualTo(200);
-      assertThat(server.get("/lab/leak/timer").statusCode()).isEqualTo(503);
+      assertThat(server.get("/lab/leak/timer").statusCode()).as("past lab.maxLeakHandles").isEqualTo(503);
       JsonObject reset = new JsonObject(server.post("/lab/reset", "").body());
       assertThat(reset.getLong("releasedHandles")).isEqualTo(2);
       assertThat(reset.getLong("releasedBytes")).isPositive();

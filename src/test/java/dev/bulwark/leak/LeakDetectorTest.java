@@ -203,4 +203,28 @@ class LeakDetectorTest {
     assertThat(detector.toJson().getJsonArray("alerts").getJsonObject(0).getString("heapDump"))
         .isEqualTo("heap-1.hprof");
   }
+
+  @Test
+  void aHeapThatStopsReportingIsNotCalledLeakingOnStalePoints() {
+    LeakDetector detector = detector(options());
+    long start = now.get() / SECOND;
+    run(detector, 50, t -> 50 * MIB + (t - start) * 40_000);
+    assertThat(detector.status()).isEqualTo(LeakState.SUSPECTED);
+    for (int i = 0; i < 600; i++) { // no collection lowers the old generation any more: no new point
+      now.addAndGet(SECOND);
+      detector.sample();
+    }
+    assertThat(detector.status()).isEqualTo(LeakState.OK);
+    assertThat(detector.toJson().getLong("alertCount")).isZero();
+  }
+
+  @Test
+  void aSignalAtItsThresholdTakesAtMostOneBaselinePerTwoWindows() {
+    Random random = new Random(7);
+    LeakDetector detector = detector(options());
+    long start = now.get() / SECOND;
+    // about the threshold's slope (1 MiB a window), noisy: suspicion comes and goes
+    run(detector, 1200, t -> 50 * MIB + (t - start) * 17_500 + random.nextInt(1 << 19));
+    assertThat(baselines.get()).isLessThanOrEqualTo(1200 / 120 + 1);
+  }
 }
