@@ -38,8 +38,8 @@ final class LeakSections {
                 + "detector asks for a full GC (`System.gc()`); 0s never (then a quiet heap is judged only when G1 "
                 + "collects the old generation by itself)."))
         .setHistograms(s.bool("histograms", LeakOptions.DEFAULT_HISTOGRAMS, "Takes a class histogram when a signal "
-            + "turns `suspected` and diffs against it when it turns `leaking` (each is a full GC, at most two per "
-            + "episode), to name the growing classes."))
+            + "turns `suspected` (at most once per two windows) and diffs against it when it turns `leaking`, to name "
+            + "the growing classes; each histogram is a full GC."))
         .setTopClasses(s.integer("topClasses", LeakOptions.DEFAULT_TOP_CLASSES, LeakOptions.MIN_TOP_CLASSES,
             LeakOptions.MAX_TOP_CLASSES, "Growing classes kept with an alert."))
         .setMaxAlerts(s.integer("maxAlerts", LeakOptions.DEFAULT_MAX_ALERTS, LeakOptions.MIN_MAX_ALERTS,
