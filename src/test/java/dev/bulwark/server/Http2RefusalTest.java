@@ -16,16 +16,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** An HTTP/2 client (prior knowledge) receives the real status of every refusal, never a protocol error. */
+/**
+ * An HTTP/2 client (prior knowledge) receives the real status of every refusal, never a protocol error. Each test has
+ * a client (and so a connection) of its own: what one test's refusals did to its connection (streams reset once
+ * answered) must not decide whether the next test's request is sent.
+ */
 class Http2RefusalTest {
 
   private static TestServer server;
   private static Path inject;
   private static Vertx vertx;
-  private static HttpClient h2;
+  private HttpClient h2;
 
   @BeforeAll
   static void start() throws Exception {
@@ -34,13 +40,21 @@ class Http2RefusalTest {
         .put("sampleInterval", "20ms").put("minDwell", "0s").put("gcProbeInterval", "0s"))
         .put("http", new JsonObject().put("cleartextHttp2", true)));
     vertx = Vertx.vertx();
+  }
+
+  @BeforeEach
+  void connect() {
     h2 = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
         .setHttp2ClearTextUpgrade(false).setDefaultHost("127.0.0.1").setDefaultPort(server.port()));
   }
 
+  @AfterEach
+  void disconnect() throws Exception {
+    h2.close().await(10, TimeUnit.SECONDS);
+  }
+
   @AfterAll
   static void stop() throws Exception {
-    h2.close().await(10, TimeUnit.SECONDS);
     vertx.close().await(10, TimeUnit.SECONDS);
     Files.deleteIfExists(inject);
     server.close();
@@ -49,7 +63,7 @@ class Http2RefusalTest {
   private record Reply(HttpClientResponse response, JsonObject body) {
   }
 
-  private static Reply send(HttpMethod method, String uri, Buffer body) throws Exception {
+  private Reply send(HttpMethod method, String uri, Buffer body) throws Exception {
     return h2.request(new RequestOptions().setMethod(method).setURI(uri))
         .compose(req -> body == null ? req.send() : req.send(body))
         .compose(r -> r.body().map(b -> new Reply(r,
