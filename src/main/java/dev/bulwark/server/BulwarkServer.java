@@ -2,13 +2,9 @@ package dev.bulwark.server;
 
 import dev.bulwark.spi.RouteModule;
 import dev.bulwark.cache.NamedCaches;
-import dev.bulwark.health.RedisCheck;
 import dev.bulwark.session.Sessions;
-import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
 import dev.bulwark.pool.ConnectionPool;
-import dev.bulwark.pool.PoolOptions;
-import java.time.Duration;
 import dev.bulwark.admin.AdminStatus;
 import dev.bulwark.admin.AdminToken;
 import dev.bulwark.config.BulwarkConfig;
@@ -21,7 +17,6 @@ import dev.bulwark.stream.BodyReader;
 import dev.bulwark.stream.SafePath;
 import dev.bulwark.memory.MemoryMeters;
 import dev.bulwark.memory.MemoryMonitor;
-import dev.bulwark.memory.PressureLevel;
 import dev.bulwark.metrics.Metrics;
 import dev.bulwark.metrics.RequestMetricsHandler.RequestMeters;
 import dev.bulwark.metrics.RouteAllocations;
@@ -51,44 +46,24 @@ import org.slf4j.LoggerFactory;
 public final class BulwarkServer {
 
   private static final Logger LOG = LoggerFactory.getLogger(BulwarkServer.class);
-  private static final Duration REDIS_CHECK_INTERVAL = Duration.ofSeconds(1);
 
   private final Vertx vertx;
   private final Metrics metrics;
   private final MemoryMonitor memory;
   private final Health health;
-  private final Redis redis;
-  /** The Redis pool behind {@code /db/...} and its own client; null without {@code redis.url}. */
-  private ConnectionPool<RedisConnection> pool;
-  private Redis poolClient;
-  private final RedisCheck redisCheck;
+  private final RedisBackends redis;
   private Diagnostics diagnostics;
   private volatile int httpPort = -1;
   private volatile int adminPort = -1;
   private volatile int metricsPort = -1;
   private volatile AdminToken adminToken;
 
-  private BulwarkServer(Vertx vertx, Metrics metrics, MemoryMonitor memory, Health health, Redis redis) {
+  private BulwarkServer(Vertx vertx, Metrics metrics, MemoryMonitor memory, Health health, RedisBackends redis) {
     this.vertx = vertx;
     this.metrics = metrics;
     this.memory = memory;
     this.health = health;
     this.redis = redis;
-    this.redisCheck = redis == null ? null : new RedisCheck(vertx, redis, REDIS_CHECK_INTERVAL);
-  }
-
-  /**
-   * The process's one Redis client, reconnecting by itself and logging no ERROR of its own ({@link QuietRedis}), or
-   * null when {@code redis.url} is empty.
-   */
-  private static Redis redisClient(Vertx vertx, BulwarkConfig config) {
-    if (!config.redis().enabled()) {
-      return null;
-    }
-    return new QuietRedis(Redis.createClient(vertx, new io.vertx.redis.client.RedisOptions()
-        .setConnectionString(config.redis().url())
-        .setMaxPoolSize(config.redis().maxPoolSize())
-        .setMaxPoolWaiting(config.redis().maxPoolWaiting())));
   }
 
   /** Starts with Bulwark's routes and every {@link RouteModule} listed as a Java service on the class path. */
@@ -116,7 +91,7 @@ public final class BulwarkServer {
     Vertx vertx = metrics.install(Vertx.builder().with(vertxOptions), vertxOptions).build();
     MemoryMonitor memory = MemoryMonitor.start(config.memory());
     BulwarkServer server = new BulwarkServer(vertx, metrics, memory, new Health(config.health(), memory),
-        redisClient(vertx, config));
+        RedisBackends.create(vertx, config));
     Future<Void> jvmMeters = vertx.executeBlocking(() -> {
       metrics.bindJvm();
       return null;
@@ -145,8 +120,8 @@ public final class BulwarkServer {
 
   private Future<BulwarkServer> deploy(BulwarkConfig config, int instances, Supplier<List<RouteModule>> userModules,
       Function<RouteModule, String> sourceOf) {
-    if (redisCheck != null && config.redis().required()) {
-      health.requireRedis(redisCheck);
+    if (redis.check() != null && config.redis().required()) {
+      health.requireRedis(redis.check());
     }
     if (config.overcommitted() != null) {
       LOG.warn("Starting overcommitted (memory.overcommit: true): {}", config.overcommitted());
@@ -161,7 +136,7 @@ public final class BulwarkServer {
     registerStatus(status);
     RejectedRequests rejected = new RejectedRequests(System::nanoTime);
     rejected.bindTo(metrics.registry());
-    ConnectionGuard connections = connectionGuard(config, rejected);
+    ConnectionGuard connections = ConnectionGuard.create(config, rejected, memory::level);
     connections.bindTo(metrics.registry());
     status.section("http", () -> admissions.toJson().mergeIn(connections.toJson())
         .put("rejectedByReason", rejected.toJson()));
@@ -202,42 +177,17 @@ public final class BulwarkServer {
         written -> adminToken = written));
   }
 
-  private ConnectionGuard connectionGuard(BulwarkConfig config, RejectedRequests rejected) {
-    int max = config.maxConnections();
-    if (config.http().maxConnections() == 0 && max < HttpOptions.AUTO_MAX_CONNECTIONS) {
-      LOG.warn("http.maxConnections is {} (automatic): the open-file limit (ulimit -n) is {}; raise it to allow {}",
-          max, BulwarkConfig.openFileLimit(), HttpOptions.AUTO_MAX_CONNECTIONS);
-    }
-    boolean refuse = config.memory().refuseConnectionsWhenCritical();
-    return new ConnectionGuard(max, config.http().headerTimeout(),
-        () -> refuse && memory.level() == PressureLevel.CRITICAL, rejected,
-        config.http().cleartextHttp2() ? null : HttpVerticle.serverOptions(config.http(), config.uploads()));
-  }
-
-  /**
-   * The pool of Redis connections behind {@code /db/...}, through a client of its own sized to the pool, so the pool
-   * alone bounds them.
-   */
-  private ConnectionPool<RedisConnection> redisPool(BulwarkConfig config) {
-    PoolOptions options = config.pool();
-    poolClient = new QuietRedis(Redis.createClient(vertx, new io.vertx.redis.client.RedisOptions()
-        .setConnectionString(config.redis().url())
-        .setMaxPoolSize(options.maxSize())
-        .setMaxPoolWaiting(options.maxSize())));
-    return ConnectionPool.create(vertx, options, new RedisConnections(poolClient, options.acquireTimeout()), "redis");
-  }
-
   /** The caches and the sessions (one of each per server, in the memory budget), then the route groups. */
   private Supplier<List<RouteModule>> builtInRoutes(BulwarkConfig config, AdminStatus status, MemoryBudget budget) {
-    NamedCaches caches = NamedCaches.create(config.cache(), ForkJoinPool.commonPool(), redis,
+    NamedCaches caches = NamedCaches.create(config.cache(), ForkJoinPool.commonPool(), redis.shared(),
         config.redis().keyPrefix());
     memory.addListener(caches);
     caches.bindTo(metrics.registry());
     caches.addBudgets(budget);
     status.section("caches", caches::toJson);
     Sessions sessions;
-    if (redis != null) {
-      sessions = Sessions.redis(redis, config.redis().keyPrefix(), config.sessions());
+    if (redis.shared() != null) {
+      sessions = Sessions.redis(redis.shared(), config.redis().keyPrefix(), config.sessions());
     } else {
       BoundedSessionStore local = new BoundedSessionStore(config.sessions(), config.cache().elevatedFraction(),
           ForkJoinPool.commonPool());
@@ -247,7 +197,7 @@ public final class BulwarkServer {
     }
     status.section("sessions", sessions::toJson);
     boolean scrapeHere = metrics.enabled() && !config.metrics().separatePort();
-    pool = redis == null ? null : redisPool(config);
+    ConnectionPool<RedisConnection> pool = redis.pool(vertx, config);
     if (pool != null) {
       status.section("pool", pool::toJson);
       pool.bindTo(metrics.registry());
@@ -343,16 +293,11 @@ public final class BulwarkServer {
    */
   public Future<Void> close() {
     health.startDraining();
-    Future<Void> poolClosed = pool == null ? Future.succeededFuture()
-        : pool.close().eventually(() -> poolClient.close());
-    if (redisCheck != null) {
-      redisCheck.close();
-      redis.close();
-    }
+    Future<Void> redisClosed = redis.close();
     if (diagnostics != null) {
       diagnostics.close();
     }
-    return poolClosed.otherwiseEmpty().compose(v -> vertx.close()).onComplete(ar -> {
+    return redisClosed.compose(v -> vertx.close()).onComplete(ar -> {
       memory.close();
       metrics.close();
     });

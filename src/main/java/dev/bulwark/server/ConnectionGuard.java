@@ -42,6 +42,25 @@ final class ConnectionGuard implements Handler<HttpConnection> {
    * @param decoderOptions the main port's options when its connections reach this guard before any byte is decoded
    *     (cleartext HTTP/2 off), so their decoder may be replaced; null otherwise
    */
+  /**
+   * The guard of the main port as configured: {@code http.maxConnections} as resolved against the open-file limit
+   * (a WARN when the automatic bound had to be lowered), {@code http.headerTimeout}, and, with
+   * {@code memory.refuseConnectionsWhenCritical}, refusal while {@code level} is CRITICAL.
+   */
+  static ConnectionGuard create(dev.bulwark.config.BulwarkConfig config, RejectedRequests rejected,
+      java.util.function.Supplier<dev.bulwark.memory.PressureLevel> level) {
+    int max = config.maxConnections();
+    if (config.http().maxConnections() == 0 && max < HttpOptions.AUTO_MAX_CONNECTIONS) {
+      org.slf4j.LoggerFactory.getLogger(ConnectionGuard.class).warn("http.maxConnections is {} (automatic): the "
+          + "open-file limit (ulimit -n) is {}; raise it to allow {}", max,
+          dev.bulwark.config.BulwarkConfig.openFileLimit(), HttpOptions.AUTO_MAX_CONNECTIONS);
+    }
+    boolean refuse = config.memory().refuseConnectionsWhenCritical();
+    return new ConnectionGuard(max, config.http().headerTimeout(),
+        () -> refuse && level.get() == dev.bulwark.memory.PressureLevel.CRITICAL, rejected,
+        config.http().cleartextHttp2() ? null : HttpVerticle.serverOptions(config.http(), config.uploads()));
+  }
+
   ConnectionGuard(int max, Duration headerTimeout, BooleanSupplier refuseNow, RejectedRequests rejected,
       HttpServerOptions decoderOptions) {
     this.max = max;
