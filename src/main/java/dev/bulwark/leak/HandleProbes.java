@@ -1,10 +1,9 @@
 package dev.bulwark.leak;
 
 import dev.bulwark.leak.TrackedSignal.Unit;
-import io.netty.util.internal.PlatformDependent;
+import dev.bulwark.memory.MemorySnapshot;
 import io.vertx.core.Vertx;
 import io.vertx.core.impl.utils.ConcurrentCyclicSequence;
-import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.OperatingSystemMXBean;
@@ -40,8 +39,7 @@ final class HandleProbes {
     if (metaspace != null) {
       probes.add(new Probe("metaspace", Unit.BYTES, () -> metaspace.getUsage().getUsed()));
     }
-    List<BufferPoolMXBean> pools = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class);
-    probes.add(new Probe("direct", Unit.BYTES, () -> directBytes(pools)));
+    probes.add(new Probe("direct", Unit.BYTES, MemorySnapshot::directInUse));
     probes.add(new Probe("threads", Unit.COUNT, () -> ManagementFactory.getThreadMXBean().getThreadCount()));
     OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
     if (os instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
@@ -56,17 +54,6 @@ final class HandleProbes {
       probes.add(new Probe("eventBusHandlers", Unit.COUNT, handlers));
     }
     return probes;
-  }
-
-  /** Direct buffers of the JDK plus Netty's own direct memory (which the JDK's pool does not see). */
-  private static long directBytes(List<BufferPoolMXBean> pools) {
-    long bytes = Math.max(0, PlatformDependent.usedDirectMemory());
-    for (BufferPoolMXBean pool : pools) {
-      if (pool.getName().equals("direct")) {
-        bytes += pool.getMemoryUsed();
-      }
-    }
-    return bytes;
   }
 
   /** The size of the map in {@code vertx}'s field {@code name} (its scheduled timers), or null when there is none. */

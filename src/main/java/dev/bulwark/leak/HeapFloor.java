@@ -1,16 +1,11 @@
 package dev.bulwark.leak;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
-import java.lang.management.GarbageCollectorMXBean;
-import java.lang.management.ManagementFactory;
+import dev.bulwark.memory.GcNotifications;
 import java.lang.management.MemoryUsage;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.function.LongSupplier;
-import javax.management.ListenerNotFoundException;
-import javax.management.NotificationEmitter;
-import javax.management.NotificationListener;
-import javax.management.openmbean.CompositeData;
 
 /**
  * The heap's live floor, as the collections reveal it: the old generation (the whole heap for a collector without one)
@@ -29,9 +24,8 @@ final class HeapFloor implements AutoCloseable {
   private final LongSupplier nanoClock;
   private final GcTroughs troughs = new GcTroughs();
   private final ArrayBlockingQueue<Point> pending = new ArrayBlockingQueue<>(MAX_PENDING);
-  private final NotificationListener listener = (n, handback) -> onGcSafely((CompositeData) n.getUserData());
   private volatile long lastPointNanos;
-  private volatile boolean listening;
+  private GcNotifications notifications;
 
   HeapFloor(LongSupplier nanoClock) {
     this.nanoClock = nanoClock;
@@ -40,36 +34,29 @@ final class HeapFloor implements AutoCloseable {
 
   /** Listens to this JVM's collectors until closed. */
   HeapFloor listen() {
-    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-      if (gc instanceof NotificationEmitter emitter) {
-        emitter.addNotificationListener(listener,
-            n -> n.getType().equals(GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION), null);
-      }
-    }
-    listening = true;
+    notifications = GcNotifications.listen(this::onGcSafely);
     return this;
   }
 
   /** A throwing listener makes the JDK print a stack on its notification thread: never throw. */
-  private void onGcSafely(CompositeData data) {
+  private void onGcSafely(GarbageCollectionNotificationInfo info) {
     try {
-      onGc(data);
+      onGc(info);
     } catch (RuntimeException e) {
       org.slf4j.LoggerFactory.getLogger(HeapFloor.class).debug("GC notification not understood: {}", e.toString());
     }
   }
 
-  private void onGc(CompositeData data) {
-    GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from(data);
+  private void onGc(GarbageCollectionNotificationInfo info) {
     Map<String, MemoryUsage> after = info.getGcInfo().getMemoryUsageAfterGc();
     long old = -1;
     long heap = 0;
     for (Map.Entry<String, MemoryUsage> e : after.entrySet()) {
       String pool = e.getKey();
-      if (pool.contains("Old Gen") || pool.contains("Tenured") || pool.contains("Old Generation")) {
+      if (GcNotifications.isOldGen(pool)) {
         old = e.getValue().getUsed();
       }
-      if (!(pool.contains("Metaspace") || pool.contains("Code") || pool.contains("Compressed Class"))) {
+      if (GcNotifications.isHeapPool(pool)) {
         heap += e.getValue().getUsed();
       }
     }
@@ -117,17 +104,8 @@ final class HeapFloor implements AutoCloseable {
 
   @Override
   public void close() {
-    if (!listening) {
-      return;
-    }
-    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-      if (gc instanceof NotificationEmitter emitter) {
-        try {
-          emitter.removeNotificationListener(listener);
-        } catch (ListenerNotFoundException ignored) {
-          // not added to this one
-        }
-      }
+    if (notifications != null) {
+      notifications.close();
     }
   }
 }

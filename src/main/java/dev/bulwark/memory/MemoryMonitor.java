@@ -2,8 +2,6 @@ package dev.bulwark.memory;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
 import io.vertx.core.json.JsonObject;
-import java.lang.management.GarbageCollectorMXBean;
-import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.time.Instant;
 import java.util.List;
@@ -15,9 +13,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
-import javax.management.NotificationEmitter;
-import javax.management.NotificationListener;
-import javax.management.openmbean.CompositeData;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +37,7 @@ public final class MemoryMonitor implements AutoCloseable {
   private final ScheduledExecutorService thread;
   /** A sample after a GC is queued and has not started: GCs meanwhile add nothing, their effect is read by it. */
   private final AtomicBoolean gcSamplePending = new AtomicBoolean();
-  private final NotificationListener gcListener = (n, handback) -> onGc((CompositeData) n.getUserData());
+  private GcNotifications gcNotifications;
   private volatile PressureLevel level = PressureLevel.NORMAL;
   private volatile MemorySignals signals;
   private volatile Instant since = Instant.now();
@@ -81,12 +76,7 @@ public final class MemoryMonitor implements AutoCloseable {
       return t;
     });
     MemoryMonitor monitor = new MemoryMonitor(options, new JvmSignals(options.injectFile()), System::nanoTime, thread);
-    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-      if (gc instanceof NotificationEmitter emitter) {
-        emitter.addNotificationListener(monitor.gcListener,
-            n -> n.getType().equals(GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION), null);
-      }
-    }
+    monitor.gcNotifications = GcNotifications.listen(monitor::onGc);
     long every = options.sampleInterval().toMillis();
     monitor.thread.scheduleWithFixedDelay(monitor::sampleSafely, every, every, TimeUnit.MILLISECONDS);
     return monitor;
@@ -123,11 +113,10 @@ public final class MemoryMonitor implements AutoCloseable {
     return entered[l.ordinal()].sum();
   }
 
-  private void onGc(CompositeData data) {
-    GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from(data);
+  private void onGc(GarbageCollectionNotificationInfo info) {
     long after = 0;
     for (Map.Entry<String, MemoryUsage> e : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
-      if (isHeapPool(e.getKey())) {
+      if (GcNotifications.isHeapPool(e.getKey())) {
         after += e.getValue().getUsed();
       }
     }
@@ -148,10 +137,6 @@ public final class MemoryMonitor implements AutoCloseable {
         sampleSafely();
       });
     }
-  }
-
-  private static boolean isHeapPool(String name) {
-    return !(name.contains("Metaspace") || name.contains("Code") || name.contains("Compressed Class"));
   }
 
   private void sampleSafely() {
@@ -230,14 +215,8 @@ public final class MemoryMonitor implements AutoCloseable {
 
   @Override
   public void close() {
-    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-      if (gc instanceof NotificationEmitter emitter) {
-        try {
-          emitter.removeNotificationListener(gcListener);
-        } catch (javax.management.ListenerNotFoundException ignored) {
-          // never added (manual monitor)
-        }
-      }
+    if (gcNotifications != null) { // a manual monitor never listened
+      gcNotifications.close();
     }
     if (thread != null) {
       thread.shutdownNow();

@@ -26,10 +26,17 @@ public record MemorySnapshot(long heapUsed, long heapCommitted, long heapMax, lo
       String name = pool.getName();
       if (name.equals("Metaspace")) {
         metaspace = pool.getUsage().getUsed();
-      } else if (pool.getType() == MemoryType.HEAP && isOldGen(name) && pool.getCollectionUsage() != null) {
+      } else if (pool.getType() == MemoryType.HEAP && GcNotifications.isOldGen(name)
+          && pool.getCollectionUsage() != null) {
         oldGen = pool.getCollectionUsage().getUsed();
       }
     }
+    return new MemorySnapshot(heap.getUsed(), heap.getCommitted(), heap.getMax(), nonHeap.getUsed(),
+        nonHeap.getCommitted(), metaspace, directInUse(), oldGen);
+  }
+
+  /** Direct memory in use: the JVM's direct buffer pool plus Netty's own, which that pool does not see. */
+  public static long directInUse() {
     long direct = 0;
     for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
       if (pool.getName().equals("direct")) {
@@ -40,13 +47,7 @@ public record MemorySnapshot(long heapUsed, long heapCommitted, long heapMax, lo
     if (netty > 0) {
       direct += netty; // Netty's cleaner-less buffers are not in the JVM's direct pool
     }
-    return new MemorySnapshot(heap.getUsed(), heap.getCommitted(), heap.getMax(), nonHeap.getUsed(),
-        nonHeap.getCommitted(), metaspace, direct, oldGen);
-  }
-
-  private static boolean isOldGen(String poolName) {
-    return poolName.contains("Old Gen") || poolName.contains("Tenured") || poolName.equals("ZGC Old Generation")
-        || poolName.equals("Shenandoah") || poolName.equals("ZHeap");
+    return direct;
   }
 
   /** Figures in bytes; -1 where this JVM does not report one. */
