@@ -177,6 +177,52 @@ public final class Section {
   public java.util.List<String> stringList(String name, int maxItems, java.util.function.Predicate<String> valid,
       String allowed, String meaning) throws ConfigException {
     Object raw = json.getValue(name);
+    java.util.List<String> value = readStrings(name, raw, maxItems);
+    if (!value.stream().allMatch(valid)) {
+      throw sources.error(pathOf(name), raw, allowed);
+    }
+    record(name, "list of strings", new io.vertx.core.json.JsonArray(), new io.vertx.core.json.JsonArray(value), false,
+        meaning);
+    return java.util.List.copyOf(value);
+  }
+
+  /**
+   * A strictly ascending list of durations ({@code ["5ms", "1s"]}, or {@code "5ms,1s"} from the environment), 1 to
+   * {@code maxItems} of them, each from {@code min} to {@code max}; {@code def} when absent.
+   */
+  public java.util.List<Duration> durationList(String name, java.util.List<Duration> def, int maxItems, Duration min,
+      Duration max, String meaning) throws ConfigException {
+    Object raw = json.getValue(name);
+    String allowed = "expected 1 to " + maxItems + " strictly ascending durations (" + Units.DURATION_FORMS + "), from "
+        + Units.formatDuration(min) + " to " + Units.formatDuration(max);
+    java.util.List<Duration> value = def;
+    if (raw != null) {
+      java.util.List<Duration> parsed = new java.util.ArrayList<>();
+      for (String item : readStrings(name, raw, maxItems)) {
+        Duration d = Units.parseDuration(item);
+        if (d == null || d.compareTo(min) < 0 || d.compareTo(max) > 0
+            || (!parsed.isEmpty() && d.compareTo(parsed.get(parsed.size() - 1)) <= 0)) {
+          throw sources.error(pathOf(name), raw, allowed);
+        }
+        parsed.add(d);
+      }
+      if (parsed.isEmpty()) {
+        throw sources.error(pathOf(name), raw, allowed);
+      }
+      value = java.util.List.copyOf(parsed);
+    }
+    record(name, "list of durations", durationsJson(def), durationsJson(value), false, meaning);
+    return value;
+  }
+
+  private static io.vertx.core.json.JsonArray durationsJson(java.util.List<Duration> durations) {
+    io.vertx.core.json.JsonArray array = new io.vertx.core.json.JsonArray();
+    durations.forEach(d -> array.add(Units.formatDuration(d)));
+    return array;
+  }
+
+  /** The strings of a list value: a JSON array of strings, or a comma-separated string (from the environment). */
+  private java.util.List<String> readStrings(String name, Object raw, int maxItems) throws ConfigException {
     java.util.List<String> value = new java.util.ArrayList<>();
     String notAList = "expected a list of at most " + maxItems + " strings";
     if (raw instanceof io.vertx.core.json.JsonArray array) {
@@ -198,12 +244,7 @@ public final class Section {
     if (value.size() > maxItems) {
       throw sources.error(pathOf(name), raw, notAList);
     }
-    if (!value.stream().allMatch(valid)) {
-      throw sources.error(pathOf(name), raw, allowed);
-    }
-    record(name, "list of strings", new io.vertx.core.json.JsonArray(), new io.vertx.core.json.JsonArray(value), false,
-        meaning);
-    return java.util.List.copyOf(value);
+    return value;
   }
 
   /**

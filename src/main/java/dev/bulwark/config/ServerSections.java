@@ -114,7 +114,15 @@ final class ServerSections {
             "Adds JVM meters: memory, GC, threads, classes, CPU, open files, uptime."))
         .setPort(s.integer("port", MetricsOptions.DEFAULT_PORT, MetricsOptions.MIN_PORT, MetricsOptions.MAX_PORT,
             "Port of a separate scrape server on `http.host` (0 picks a free one, logged); -1 serves the scrape on "
-                + "the main port."));
+                + "the main port."))
+        .setLatencyBuckets(s.durationList("latencyBuckets", MetricsOptions.DEFAULT_LATENCY_BUCKETS,
+            MetricsOptions.MAX_LATENCY_BUCKETS, MetricsOptions.MIN_LATENCY_BUCKET, MetricsOptions.MAX_LATENCY_BUCKET,
+            "Upper bounds of the buckets of `http_server_requests_seconds` (a histogram; `+Inf` is always added): "
+                + "p99 by route is `histogram_quantile(0.99, ...)` over them."))
+        .setMaxTagValues(s.integer("maxTagValues", MetricsOptions.DEFAULT_MAX_TAG_VALUES,
+            MetricsOptions.MIN_MAX_TAG_VALUES, MetricsOptions.MAX_MAX_TAG_VALUES, "Distinct values one tag of one "
+                + "meter may take; later new values are reported as `other` and counted in "
+                + "`bulwark_metrics_tag_values_folded_total`, so no meter grows without bound."));
     try {
       return options.setPath(path);
     } catch (IllegalArgumentException e) {

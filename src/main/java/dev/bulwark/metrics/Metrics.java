@@ -1,5 +1,6 @@
 package dev.bulwark.metrics;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -16,6 +17,7 @@ import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.registry.MultiCollector;
 import io.vertx.core.Handler;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
@@ -38,17 +40,27 @@ import java.util.Set;
  */
 public final class Metrics implements AutoCloseable {
 
+  /** The metrics category of Vert.x's Redis client (its client type); not a {@link MetricsDomain}. */
+  private static final String REDIS_CLIENT_CATEGORY = "redis";
+
   private final MetricsOptions options;
   private final MeterRegistry registry;
   private final PrometheusMeterRegistry prometheus;
   private final List<MeterBinder> binders = new ArrayList<>();
+  private final TagValueCap tagValueCap;
 
   private Metrics(MetricsOptions options) {
     this.options = options;
+    this.tagValueCap = new TagValueCap(options.maxTagValues());
     if (options.enabled()) {
       prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       registry = prometheus;
+      // First of all, so that no meter is registered before its tags are capped.
+      registry.config().meterFilter(tagValueCap);
       lintCleanNames(registry);
+      FunctionCounter.builder(TagValueCap.FOLDED_METER, tagValueCap, TagValueCap::folded)
+          .description("Meter lookups whose tag value was reported as \"other\" (metrics.maxTagValues reached)")
+          .register(registry);
     } else {
       prometheus = null;
       registry = new CompositeMeterRegistry();
@@ -68,8 +80,11 @@ public final class Metrics implements AutoCloseable {
         .setEnabled(true)
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
         .setJvmMetricsEnabled(false)
+        // NET_CLIENT and redis: each Redis connection registers the same gauges again (Micrometer keeps the first one,
+        // which then shows one connection's figure, and WARNs); the pool's own meters say what matters.
         .setDisabledMetricsCategories(Set.of(MetricsDomain.HTTP_SERVER.toCategory(),
-            MetricsDomain.NET_SERVER.toCategory(), MetricsDomain.EVENT_BUS.toCategory())));
+            MetricsDomain.NET_SERVER.toCategory(), MetricsDomain.EVENT_BUS.toCategory(),
+            MetricsDomain.NET_CLIENT.toCategory(), REDIS_CLIENT_CATEGORY)));
     return builder.with(vertxOptions).withMetrics(new MicrometerMetricsFactory(prometheus));
   }
 
@@ -91,6 +106,17 @@ public final class Metrics implements AutoCloseable {
 
   public MetricsOptions options() {
     return options;
+  }
+
+  TagValueCap tagValueCap() {
+    return tagValueCap;
+  }
+
+  /** Adds meters kept outside Micrometer (per-event-loop cells summed at scrape) to the scrape; none when off. */
+  void register(MultiCollector collector) {
+    if (prometheus != null) {
+      prometheus.getPrometheusRegistry().register(collector);
+    }
   }
 
   /**

@@ -148,7 +148,7 @@ public final class BulwarkServer {
     scopes.bindTo(metrics.registry());
     MemoryMeters.bind(metrics.registry(), memory);
     RouteAllocations allocations = startDiagnostics(config, instances, status, scopes);
-    ServerParts parts = new ServerParts(metrics, new RequestMeters(metrics.registry(), instances), status, scopes,
+    ServerParts parts = new ServerParts(metrics, new RequestMeters(metrics, instances), status, scopes,
         memory, new BodyReader(config.http().maxBodySize(), bodies), mounted, health, connections, rejected,
         diagnostics, allocations);
     Supplier<List<RouteModule>> builtIn = builtInRoutes(config, status, budget);

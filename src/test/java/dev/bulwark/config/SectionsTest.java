@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.bulwark.admin.AdminOptions;
 import dev.bulwark.cache.CacheOptions;
 import dev.bulwark.memory.MemoryOptions;
+import dev.bulwark.metrics.MetricsOptions;
 import dev.bulwark.scope.ScopeOptions;
 import dev.bulwark.server.AdmissionHandler;
 import dev.bulwark.server.ErrorHandler;
@@ -105,6 +106,22 @@ class SectionsTest {
     assertThatThrownBy(() -> BulwarkConfig.fromJson(new JsonObject(
         "{\"memory\":{\"heap\":{\"elevated\":0.9,\"critical\":0.8}}}")))
         .hasMessage("memory.heap.critical = 0.8 (from json): expected at least elevated (0.9)");
+    assertThatThrownBy(() -> BulwarkConfig.fromJson(new JsonObject(
+        "{\"metrics\":{\"latencyBuckets\":[\"10ms\",\"5ms\"]}}")))
+        .hasMessageStartingWith("metrics.latencyBuckets = [\"10ms\",\"5ms\"] (from json): expected 1 to 30 strictly "
+            + "ascending durations");
+    assertThatThrownBy(() -> BulwarkConfig.fromJson(new JsonObject("{\"metrics\":{\"latencyBuckets\":[]}}")))
+        .hasMessageContaining("metrics.latencyBuckets");
+  }
+
+  @Test
+  void latencyBucketsComeFromAListOrACommaSeparatedVariable() throws Exception {
+    assertThat(BulwarkConfig.fromJson(new JsonObject("{\"metrics\":{\"latencyBuckets\":[\"5ms\",\"1s\"]}}"))
+        .metrics().latencyBuckets()).containsExactly(Duration.ofMillis(5), Duration.ofSeconds(1));
+    assertThat(BulwarkConfig.fromJson(new JsonObject("{\"metrics\":{\"latencyBuckets\":\"5ms, 1s\"}}"))
+        .metrics().latencyBuckets()).containsExactly(Duration.ofMillis(5), Duration.ofSeconds(1));
+    assertThat(BulwarkConfig.fromJson(new JsonObject()).metrics().latencyBuckets())
+        .isEqualTo(MetricsOptions.DEFAULT_LATENCY_BUCKETS);
   }
 
   @Test

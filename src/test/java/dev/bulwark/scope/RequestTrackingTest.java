@@ -174,7 +174,7 @@ class RequestTrackingTest {
 
   /** The request count of one series in the scrape, 0 before its first request. */
   private static double requests(String route, String status) throws Exception {
-    String series = "http_server_requests_seconds_count{method=\"GET\",route=\"" + route + "\",status=\"" + status
+    String series = "http_server_responses_total{method=\"GET\",route=\"" + route + "\",status=\"" + status
         + "\"} ";
     return server.get("/metrics").body().lines().filter(l -> l.startsWith(series))
         .mapToDouble(l -> Double.parseDouble(l.substring(series.length()))).findFirst().orElse(0);

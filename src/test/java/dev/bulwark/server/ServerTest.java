@@ -63,7 +63,7 @@ class ServerTest {
     assertThat(new JsonObject(r.body()).getString("greeting")).isEqualTo("hello ada");
     // It went through the guard chain: the request metrics saw it under its route template.
     assertThat(server.get("/metrics").body())
-        .contains("http_server_requests_seconds_count{method=\"GET\",route=\"/example/greet/:name\",status=\"200\"}");
+        .contains("http_server_responses_total{method=\"GET\",route=\"/example/greet/:name\",status=\"200\"}");
   }
 
   @Test
@@ -133,7 +133,7 @@ class ServerTest {
     assertThat(PrometheusText.validate(r.body())).isGreaterThan(50);
     assertThat(r.body()).contains("jvm_memory_used_bytes", "jvm_gc_", "jvm_threads_live_threads",
         "jvm_classes_loaded_classes", "process_cpu_usage", "process_files_open_files", "bulwark_http_in_flight",
-        "http_server_requests_seconds_count{method=\"GET\",route=\"/hello\",status=\"200\"}");
+        "http_server_responses_total{method=\"GET\",route=\"/hello\",status=\"200\"}");
     // Route labels are templates, never raw paths a client could multiply.
     server.get("/no/such/path/123");
     assertThat(server.get("/metrics").body()).doesNotContain("/no/such/path/123").contains("route=\"none\"");
