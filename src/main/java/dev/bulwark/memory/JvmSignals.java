@@ -73,21 +73,58 @@ final class JvmSignals implements SignalSource {
     return -1;
   }
 
-  /** The cgroup (v2, else v1) memory limit in bytes, or 0 when there is none. */
+  /** This process's cgroup (v2, else v1) memory limit in bytes, or 0 when there is none. */
   static long containerLimit() {
-    for (Path p : List.of(Path.of("/sys/fs/cgroup/memory.max"),
-        Path.of("/sys/fs/cgroup/memory/memory.limit_in_bytes"))) {
-      try {
-        String text = Files.readString(p).trim();
-        if (!text.equals("max")) {
-          long limit = Long.parseLong(text);
-          return limit >= UNLIMITED ? 0 : limit;
+    List<String> cgroups;
+    try {
+      cgroups = Files.readAllLines(Path.of("/proc/self/cgroup"));
+    } catch (IOException e) {
+      cgroups = List.of();
+    }
+    return containerLimit(Path.of("/sys/fs/cgroup"), cgroups);
+  }
+
+  /**
+   * The lowest memory limit from this process's own cgroup up to the root of the mounted hierarchy, or 0 when none is
+   * set. In a container the mount's root is the container's own cgroup (a cgroup namespace or a bind mount), so the
+   * root's file holds the limit; a service under systemd sees the whole hierarchy, and its {@code MemoryMax=} is in the
+   * file at its own path ({@code system.slice/bulwark.service/memory.max}), a slice's limit in a parent's.
+   *
+   * @param root where the hierarchies are mounted ({@code /sys/fs/cgroup})
+   * @param cgroups the lines of {@code /proc/self/cgroup}
+   */
+  static long containerLimit(Path root, List<String> cgroups) {
+    for (String[] layout : new String[][] {{"", "memory.max"}, {"memory", "memory.limit_in_bytes"}}) {
+      for (String line : cgroups) {
+        String[] fields = line.split(":", 3);
+        boolean v2 = layout[0].isEmpty();
+        if (fields.length == 3 && (v2 ? fields[0].equals("0") && fields[1].isEmpty()
+            : List.of(fields[1].split(",")).contains("memory"))) {
+          long limit = lowestLimit(root.resolve(layout[0]), fields[2], layout[1]);
+          if (limit > 0) {
+            return limit;
+          }
         }
-        return 0;
-      } catch (IOException | NumberFormatException e) {
-        // try the next layout
       }
     }
     return 0;
+  }
+
+  /** The lowest number in {@code file} from {@code base/own} up to {@code base}; 0 when no directory sets one. */
+  private static long lowestLimit(Path base, String own, String file) {
+    long lowest = 0;
+    for (Path dir = base.resolve(own.replaceFirst("^/+", "")).normalize(); dir != null && dir.startsWith(base);
+        dir = dir.getParent()) {
+      try {
+        String text = Files.readString(dir.resolve(file)).trim();
+        long limit = text.equals("max") ? 0 : Long.parseLong(text);
+        if (limit > 0 && limit < UNLIMITED && (lowest == 0 || limit < lowest)) {
+          lowest = limit;
+        }
+      } catch (IOException | NumberFormatException e) {
+        // not set at this level, or not a cgroup directory here (the own path is outside a container's mount)
+      }
+    }
+    return lowest;
   }
 }

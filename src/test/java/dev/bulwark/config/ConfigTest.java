@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bulwark.server.HttpOptions;
+import dev.bulwark.testing.ProjectFiles;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -151,13 +152,13 @@ class ConfigTest {
 
   @Test
   void referenceFileHoldsEveryKeyWithItsDefault() throws IOException {
-    JsonObject reference = new JsonObject(Files.readString(projectFile("conf/bulwark.json")));
+    JsonObject reference = new JsonObject(Files.readString(ProjectFiles.resolve("conf/bulwark.json")));
     assertThat(reference).isEqualTo(BulwarkConfig.defaults().toJson());
   }
 
   @Test
   void readmeDocumentsEveryKeyWithItsDefault() throws IOException {
-    String readme = Files.readString(projectFile("README.md"));
+    String readme = Files.readString(ProjectFiles.resolve("README.md"));
     for (Key key : BulwarkConfig.defaults().keys()) {
       if (!key.type().equals("section")) {
         assertThat(readme).as("README row for " + key.path()).contains(key.markdownRow());
@@ -167,12 +168,5 @@ class ConfigTest {
 
   private Path write(String name, String text) throws IOException {
     return Files.writeString(dir.resolve(name), text);
-  }
-
-  /** Tests run in target/; the project's files are one level up. */
-  static Path projectFile(String relative) {
-    Path here = Path.of("").toAbsolutePath();
-    Path candidate = here.resolve(relative);
-    return Files.exists(candidate) ? candidate : here.getParent().resolve(relative);
   }
 }
