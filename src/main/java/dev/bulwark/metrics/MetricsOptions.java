@@ -35,7 +35,11 @@ public final class MetricsOptions {
   public static final Duration MAX_LATENCY_BUCKET = Duration.ofHours(1);
   /** Distinct values one tag of one meter may take before new ones fold into {@code other}. */
   public static final int DEFAULT_MAX_TAG_VALUES = 100;
-  public static final int MIN_MAX_TAG_VALUES = 1;
+  /**
+   * Above every fixed set Bulwark's own meters tag with (the largest, rejection reasons and JVM memory pools, have
+   * about a dozen): those must never fold, or two of their function meters would share one id and one be dropped.
+   */
+  public static final int MIN_MAX_TAG_VALUES = 32;
   public static final int MAX_MAX_TAG_VALUES = 10_000;
 
   private boolean enabled = DEFAULT_ENABLED;

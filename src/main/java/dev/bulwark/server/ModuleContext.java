@@ -5,11 +5,12 @@ import dev.bulwark.spi.Bodies;
 import dev.bulwark.spi.ModuleConfig;
 import dev.bulwark.spi.PathPrefixes;
 import dev.bulwark.spi.RouteModule;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 
 /** What one module sees while it mounts on one event loop; its declarations go into that loop's guard chain. */
 record ModuleContext(Vertx vertx, ModuleConfig config, VerticleScope scope, Bodies bodies,
-    PathPrefixes.Builder criticalPaths, PathPrefixes.Builder streamedPaths) implements RouteModule.Context {
+    MeterRegistry meterRegistry, PathPrefixes.Builder criticalPaths, PathPrefixes.Builder streamedPaths) implements RouteModule.Context {
 
   @Override
   public void streamedBody(String pathPrefix, long maxBytes) {

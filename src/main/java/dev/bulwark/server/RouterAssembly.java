@@ -46,7 +46,8 @@ final class RouterAssembly {
     config.memory().criticalRoutes().forEach(p -> critical.add(p, 0));
     for (RouteModule module : modules) {
       ModuleContext context = new ModuleContext(vertx, new ModuleConfig(module.name(),
-          config.moduleValues(module.name())), verticleScope, bodies, critical, streamed);
+          config.moduleValues(module.name())), verticleScope, bodies, parts.metrics().registry(), critical,
+          streamed);
       int before = router.getRoutes().size();
       module.mount(router, context);
       List<Route> all = router.getRoutes();

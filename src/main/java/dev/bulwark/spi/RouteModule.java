@@ -3,6 +3,7 @@ package dev.bulwark.spi;
 import dev.bulwark.config.ConfigException;
 import dev.bulwark.config.Section;
 import dev.bulwark.scope.VerticleScope;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 
@@ -34,6 +35,14 @@ public interface RouteModule {
 
     /** Reads request bodies into memory within a route's limit and the in-flight body budget. */
     Bodies bodies();
+
+    /**
+     * The server's meter registry, scraped at {@code /metrics} (a no-op one when {@code metrics.enabled} is false).
+     * Every tag is capped at {@code metrics.maxTagValues} distinct values, past which values read {@code other}; still,
+     * tag with templates and fixed sets, never raw paths or ids. Shared by every event loop: register a meter once
+     * (Micrometer returns the same meter for the same name and tags) and keep it in a field.
+     */
+    MeterRegistry meterRegistry();
 
     /**
      * Declares that requests under {@code pathPrefix} stream their bodies elsewhere (to disk): they may declare up to
