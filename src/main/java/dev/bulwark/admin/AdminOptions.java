@@ -35,6 +35,10 @@ public final class AdminOptions {
   public static final int DEFAULT_MAX_PROFILE_SECONDS = 120;
   public static final int MIN_MAX_PROFILE_SECONDS = 1;
   public static final int MAX_MAX_PROFILE_SECONDS = 3600;
+  /** Longest logger name {@code /admin/loggers/{name}} accepts (400 {@code bad_logger} above it). */
+  public static final int DEFAULT_MAX_LOGGER_NAME_LENGTH = 256;
+  public static final int MIN_MAX_LOGGER_NAME_LENGTH = 16;
+  public static final int MAX_MAX_LOGGER_NAME_LENGTH = 2048;
 
   private boolean enabled = DEFAULT_ENABLED;
   private String host = DEFAULT_HOST;
@@ -45,6 +49,7 @@ public final class AdminOptions {
   private String dumpDir = DEFAULT_DUMP_DIR;
   private int maxDumps = DEFAULT_MAX_DUMPS;
   private int maxProfileSeconds = DEFAULT_MAX_PROFILE_SECONDS;
+  private int maxLoggerNameLength = DEFAULT_MAX_LOGGER_NAME_LENGTH;
 
   /** The defaults. */
   public AdminOptions() {
@@ -61,6 +66,7 @@ public final class AdminOptions {
     dumpDir = other.dumpDir;
     maxDumps = other.maxDumps;
     maxProfileSeconds = other.maxProfileSeconds;
+    maxLoggerNameLength = other.maxLoggerNameLength;
   }
 
   public boolean enabled() {
@@ -167,6 +173,16 @@ public final class AdminOptions {
     return this;
   }
 
+  public int maxLoggerNameLength() {
+    return maxLoggerNameLength;
+  }
+
+  public AdminOptions setMaxLoggerNameLength(int maxLoggerNameLength) {
+    this.maxLoggerNameLength = Ranges.of("maxLoggerNameLength", maxLoggerNameLength, MIN_MAX_LOGGER_NAME_LENGTH,
+        MAX_MAX_LOGGER_NAME_LENGTH);
+    return this;
+  }
+
   public AdminOptions setMaxHistogramRows(int maxHistogramRows) {
     this.maxHistogramRows = Ranges.of("maxHistogramRows", maxHistogramRows, MIN_MAX_HISTOGRAM_ROWS,
         MAX_MAX_HISTOGRAM_ROWS);
@@ -184,6 +200,7 @@ public final class AdminOptions {
         .put("maxHistogramRows", maxHistogramRows)
         .put("dumpDir", dumpDir)
         .put("maxDumps", maxDumps)
-        .put("maxProfileSeconds", maxProfileSeconds);
+        .put("maxProfileSeconds", maxProfileSeconds)
+        .put("maxLoggerNameLength", maxLoggerNameLength);
   }
 }

@@ -9,6 +9,8 @@ import java.security.NoSuchAlgorithmException;
 
 final class BearerTokenHandlerImpl implements BearerTokenHandler {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BearerTokenHandlerImpl.class);
+
   private static final String SCHEME = "Bearer ";
   private static final ApiError UNAUTHORIZED =
       new ApiError(401, "unauthorized", "This port needs Authorization: Bearer <admin token>.");
@@ -31,6 +33,9 @@ final class BearerTokenHandlerImpl implements BearerTokenHandler {
     if (MessageDigest.isEqual(expectedDigest, digest(given))) {
       ctx.next();
     } else {
+      // DEBUG only: a port scanner must not fill the log, but an operator chasing a 401 can turn this on.
+      LOG.debug("Admin request refused, {} bearer token: {} {} from {}", header == null ? "no" : "a wrong",
+          ctx.request().method(), ctx.request().path(), ctx.request().remoteAddress());
       ctx.response().putHeader("WWW-Authenticate", "Bearer");
       ctx.fail(UNAUTHORIZED);
     }

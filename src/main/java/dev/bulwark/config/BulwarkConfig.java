@@ -181,7 +181,7 @@ public final class BulwarkConfig {
   public static BulwarkConfig fromJson(JsonObject json) throws ConfigException {
     Sources sources = new Sources();
     JsonObject merged = new JsonObject();
-    sources.merge(merged, json, "json", "");
+    sources.merge(merged, json, Sources.Origin.JSON, "");
     return ConfigLoader.load(merged, sources, ModuleSource.NONE);
   }
 

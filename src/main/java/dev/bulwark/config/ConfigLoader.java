@@ -25,7 +25,7 @@ final class ConfigLoader {
     Sources sources = new Sources();
     JsonObject merged = new JsonObject();
     for (Path file : files) {
-      sources.merge(merged, ConfigFile.read(file), file.toString(), "");
+      sources.merge(merged, ConfigFile.read(file), Sources.Origin.file(file), "");
     }
     // Modules are found once, in the directory the files or the environment name, and declare their keys on every
     // pass below.
@@ -81,7 +81,7 @@ final class ConfigLoader {
       }
       JsonObject one = new JsonObject();
       putPath(one, path, e.getValue());
-      sources.merge(merged, one, e.getKey(), "");
+      sources.merge(merged, one, Sources.Origin.variable(e.getKey()), "");
     }
   }
 
@@ -90,7 +90,8 @@ final class ConfigLoader {
     return ENV_PREFIX + name.replace('.', '_').toUpperCase(Locale.ROOT);
   }
 
-  private static void putPath(JsonObject root, String path, String value) {
+  /** Puts {@code value} at the dotted {@code path} under {@code root}, making the objects on the way. */
+  static void putPath(JsonObject root, String path, Object value) {
     String[] parts = path.split("\\.");
     JsonObject node = root;
     for (int i = 0; i < parts.length - 1; i++) {

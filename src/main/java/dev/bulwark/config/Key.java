@@ -2,15 +2,17 @@ package dev.bulwark.config;
 
 /**
  * One config key as the section readers declare it: its dotted path, its type, its default and its meaning, and the
- * value in force. The list of keys is the single source for {@code --print-config}, the README table and the check
- * that rejects unknown keys.
+ * value in force with where it came from ({@code source}: {@code default}, {@code file:<absolute path>},
+ * {@code env:<variable>} or {@code json} for a config made in code). The list of keys is the single source for
+ * {@code --print-config}, {@code /admin/config}, the README table and the check that rejects unknown keys.
  */
-public record Key(String path, String type, Object defaultValue, Object value, boolean secret, String meaning) {
+public record Key(String path, String type, Object defaultValue, Object value, boolean secret, String meaning,
+    String source) {
 
   /** The value as {@code --print-config} shows it: secrets that are set print as {@code "****"}. */
   Object shownValue() {
     if (secret && value instanceof String s && !s.isEmpty()) {
-      return "****";
+      return EffectiveConfig.MASK;
     }
     return value;
   }

@@ -59,7 +59,7 @@ public final class Section {
     if (raw != null && !(raw instanceof JsonObject)) {
       throw sources.error(p, raw, "expected an object of settings");
     }
-    keys.add(new Key(p, "section", null, null, false, null));
+    keys.add(new Key(p, "section", null, null, false, null, sources.labelOf(p)));
     return new Section(p, raw == null ? new JsonObject() : (JsonObject) raw, sources, keys, typed);
   }
 
@@ -282,7 +282,7 @@ public final class Section {
   }
 
   private <T> T record(String name, String type, Object def, T value, boolean secret, String meaning) {
-    keys.add(new Key(pathOf(name), type, def, value, secret, meaning));
+    keys.add(new Key(pathOf(name), type, def, value, secret, meaning, sources.labelOf(pathOf(name))));
     typed.put(pathOf(name), value);
     return value;
   }

@@ -84,7 +84,10 @@ final class ServerSections {
             AdminOptions.MAX_MAX_DUMPS, "Heap dumps kept in `admin.dumpDir`; the oldest beyond it are deleted."))
         .setMaxProfileSeconds(s.integer("maxProfileSeconds", AdminOptions.DEFAULT_MAX_PROFILE_SECONDS,
             AdminOptions.MIN_MAX_PROFILE_SECONDS, AdminOptions.MAX_MAX_PROFILE_SECONDS,
-            "Longest JFR recording `/admin/profile?seconds=N` takes (above it: 400)."));
+            "Longest JFR recording `/admin/profile?seconds=N` takes (above it: 400)."))
+        .setMaxLoggerNameLength(s.integer("maxLoggerNameLength", AdminOptions.DEFAULT_MAX_LOGGER_NAME_LENGTH,
+            AdminOptions.MIN_MAX_LOGGER_NAME_LENGTH, AdminOptions.MAX_MAX_LOGGER_NAME_LENGTH,
+            "Longest logger name `/admin/loggers/{name}` accepts (longer: 400 `bad_logger`)."));
     String token = s.secret("token", AdminOptions.DEFAULT_TOKEN,
         "Bearer token for every admin route (also env `BULWARK_ADMIN_TOKEN`); when empty one is generated.");
     String tokenFile = s.string("tokenFile", AdminOptions.DEFAULT_TOKEN_FILE, "Where a generated token is written "

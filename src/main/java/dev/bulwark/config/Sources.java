@@ -1,16 +1,37 @@
 package dev.bulwark.config;
 
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Remembers which file or environment variable gave each key, so an error can say where to fix it. */
+/**
+ * Remembers which file or environment variable gave each key, so an error can say where to fix it and
+ * {@code /admin/config} where each value in force came from.
+ */
 final class Sources {
 
-  private final Map<String, String> origin = new HashMap<>();
+  /** The label of a key no file or variable set. */
+  static final String DEFAULT = "default";
+
+  /** One source: {@code name} as an error message shows it, {@code label} as {@link Key#source()} does. */
+  record Origin(String name, String label) {
+
+    static final Origin JSON = new Origin("json", "json");
+
+    static Origin file(Path file) {
+      return new Origin(file.toString(), "file:" + file.toAbsolutePath().normalize());
+    }
+
+    static Origin variable(String name) {
+      return new Origin(name, "env:" + name);
+    }
+  }
+
+  private final Map<String, Origin> origin = new HashMap<>();
 
   /** Merges {@code from} into {@code into}, deep for objects; the later source wins, key by key. */
-  void merge(JsonObject into, JsonObject from, String source, String prefix) {
+  void merge(JsonObject into, JsonObject from, Origin source, String prefix) {
     for (Map.Entry<String, Object> e : from) {
       String path = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
       Object value = e.getValue();
@@ -27,7 +48,14 @@ final class Sources {
   }
 
   String originOf(String path) {
-    return origin.get(path);
+    Origin o = origin.get(path);
+    return o == null ? null : o.name();
+  }
+
+  /** Where the value of {@code path} came from, as {@link Key#source()} gives it. */
+  String labelOf(String path) {
+    Origin o = origin.get(path);
+    return o == null ? DEFAULT : o.label();
   }
 
   ConfigException error(String path, Object given, String allowed) {

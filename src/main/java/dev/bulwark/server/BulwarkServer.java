@@ -145,6 +145,7 @@ public final class BulwarkServer {
         .section("pressure", () -> memory.toJson().put("inflightBodyBytes",
             new JsonObject().put("inUse", bodies.used()).put("limit", bodies.limit())));
     admissions.bindTo(metrics.registry());
+    dev.bulwark.admin.BuildInfo.current().bindTo(metrics.registry()); // read once here, off the event loops
     scopes.bindTo(metrics.registry());
     MemoryMeters.bind(metrics.registry(), memory);
     RouteAllocations allocations = startDiagnostics(config, instances, status, scopes);

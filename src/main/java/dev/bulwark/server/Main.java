@@ -21,7 +21,7 @@ public final class Main {
 
   static final int EXIT_CONFIG = 2;
   static final int EXIT_START = 1;
-  private static final String USAGE = "usage: java -jar bulwark.jar [--config FILE]... [--print-config]";
+  private static final String USAGE = "usage: java -jar bulwark.jar [--config FILE]... [--print-config] [--version]";
 
   private Main() {
   }
@@ -61,6 +61,10 @@ public final class Main {
       out.println(USAGE);
       return Outcome.exit(0);
     }
+    if (arguments.version()) {
+      out.println(dev.bulwark.admin.BuildInfo.current().versionLine());
+      return Outcome.exit(0);
+    }
     List<Path> files = arguments.files();
     String print = arguments.print();
     BulwarkConfig config;
@@ -81,8 +85,8 @@ public final class Main {
     return Outcome.exit(0);
   }
 
-  /** The command line's words: config files in order, what to print instead of serving, or a request for help. */
-  private record Arguments(List<Path> files, String print, boolean help) {
+  /** The command line's words: config files in order, what to print instead of serving, or help or the version. */
+  private record Arguments(List<Path> files, String print, boolean help, boolean version) {
 
     /** Throws with the one-line reason when a word is unknown or {@code --config} lacks its file. */
     static Arguments parse(String[] args) {
@@ -101,12 +105,14 @@ public final class Main {
         } else if (arg.equals("--print-config") || arg.equals("--print-config-table")) {
           print = arg;
         } else if (arg.equals("--help") || arg.equals("-h")) {
-          return new Arguments(files, print, true);
+          return new Arguments(files, print, true, false);
+        } else if (arg.equals("--version")) {
+          return new Arguments(files, print, false, true);
         } else {
           throw new IllegalArgumentException("unknown argument " + arg);
         }
       }
-      return new Arguments(List.copyOf(files), print, false);
+      return new Arguments(List.copyOf(files), print, false, false);
     }
   }
 

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ConfigErrorsTest {
 
-  private static final String USAGE = "usage: java -jar bulwark.jar [--config FILE]... [--print-config]";
+  private static final String USAGE = "usage: java -jar bulwark.jar [--config FILE]... [--print-config] [--version]";
 
   @TempDir
   Path dir;
