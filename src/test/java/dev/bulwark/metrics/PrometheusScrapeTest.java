@@ -68,7 +68,8 @@ class PrometheusScrapeTest {
         "bulwark_memory_pressure_level", "bulwark_memory_signal", "bulwark_scope_open", "bulwark_scope_released_total",
         "bulwark_cache_weight_bytes", "cache_gets_total", "bulwark_pool_acquire_wait_seconds",
         "bulwark_leak_status", "bulwark_leak_alerts_total", "bulwark_event_loop_delay_seconds",
-        "bulwark_netty_leaks_total", "bulwark_metrics_tag_values_folded_total", "jvm_memory_used_bytes");
+        "bulwark_netty_leaks_total", "bulwark_metrics_tag_values_folded_total", "bulwark_build_info{",
+        "jvm_memory_used_bytes");
   }
 
   @Test
