@@ -1,6 +1,7 @@
 package dev.bulwark.stream;
 
 import dev.bulwark.scope.RequestScope;
+import dev.bulwark.scope.RequestScopeHandler;
 import dev.bulwark.spi.ApiError;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -149,6 +150,7 @@ public final class FileSender {
         response.reset();
       } else {
         ctx.request().connection().close(); // sendFile counts as ended, so reset() would do nothing here
+        RequestScopeHandler.cut(ctx); // nor will Vert.x report this request's end (a client gone midway, mostly)
       }
       return;
     }
