@@ -7,6 +7,8 @@ import dev.bulwark.config.BulwarkConfig;
 import dev.bulwark.health.Health;
 import dev.bulwark.session.Sessions;
 import dev.bulwark.spi.RouteModule;
+import dev.bulwark.stream.StreamMeters;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
@@ -24,10 +26,12 @@ public final class BuiltInRoutes {
 
   /**
    * Makes fresh route modules for each event loop. {@code scrape} serves {@code metrics.path} on the main port, or is
-   * null when the scrape is elsewhere (or metrics are off).
+   * null when the scrape is elsewhere (or metrics are off). The streams' and uploads' meters go into {@code registry}.
    */
   public static Supplier<List<RouteModule>> create(BulwarkConfig config, Health health, NamedCaches caches,
-      Sessions sessions, ConnectionPool<RedisConnection> pool, Handler<RoutingContext> scrape) {
+      Sessions sessions, ConnectionPool<RedisConnection> pool, Handler<RoutingContext> scrape,
+      MeterRegistry registry) {
+    StreamMeters streams = StreamMeters.register(registry);
     LabLeak leak = new LabLeak(config.lab().maxLeakBytes());
     LabHandles handles = new LabHandles(config.lab().maxLeakHandles(), leak);
     return () -> {
@@ -37,8 +41,8 @@ public final class BuiltInRoutes {
       }
       modules.addAll(List.of(new HelloRoutes(), new DemoRoutes(config.demo()), new CriticalRoutes(),
           new HealthRoutes(health, config.http().retryAfter().toSeconds()), new CacheRoutes(caches),
-          new SessionRoutes(sessions), new FileRoutes(config.files()),
-          new DataRoutes(config.files().maxDataCount()), new UploadRoutes(config.uploads()),
+          new SessionRoutes(sessions), new FileRoutes(config.files(), streams),
+          new DataRoutes(config.files().maxDataCount(), streams), new UploadRoutes(config.uploads(), streams),
           new DbRoutes(pool, config.redis().keyPrefix())));
       if (config.lab().enabled()) {
         modules.add(new LabRoutes(leak, handles, config.lab()));

@@ -3,6 +3,7 @@ package dev.bulwark.routes;
 import dev.bulwark.spi.ApiError;
 import dev.bulwark.spi.RouteModule;
 import dev.bulwark.stream.JsonStream;
+import dev.bulwark.stream.StreamMeters;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import java.util.Iterator;
@@ -15,9 +16,11 @@ import java.util.NoSuchElementException;
 final class DataRoutes implements RouteModule {
 
   private final int maxCount;
+  private final StreamMeters meters;
 
-  DataRoutes(int maxCount) {
+  DataRoutes(int maxCount, StreamMeters meters) {
     this.maxCount = maxCount;
+    this.meters = meters;
   }
 
   @Override
@@ -32,7 +35,7 @@ final class DataRoutes implements RouteModule {
       String accept = ctx.request().getHeader(HttpHeaders.ACCEPT);
       boolean ndjson = "ndjson".equals(ctx.queryParams().get("format"))
           || (accept != null && accept.contains("application/x-ndjson"));
-      JsonStream.write(ctx, items(count), DataRoutes::itemJson, ndjson);
+      JsonStream.write(ctx, items(count), DataRoutes::itemJson, ndjson, meters);
     });
   }
 

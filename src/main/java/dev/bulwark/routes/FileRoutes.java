@@ -5,6 +5,7 @@ import dev.bulwark.spi.ApiError;
 import dev.bulwark.spi.RouteModule;
 import dev.bulwark.stream.FileSender;
 import dev.bulwark.stream.SafePath;
+import dev.bulwark.stream.StreamMeters;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import java.nio.file.Path;
@@ -16,9 +17,11 @@ final class FileRoutes implements RouteModule {
   private static final ApiError NOT_FOUND = new ApiError(404, "not_found", "No file is served at this path.");
 
   private final FilesOptions files;
+  private final StreamMeters meters;
 
-  FileRoutes(FilesOptions files) {
+  FileRoutes(FilesOptions files, StreamMeters meters) {
     this.files = files;
+    this.meters = meters;
   }
 
   @Override
@@ -46,7 +49,7 @@ final class FileRoutes implements RouteModule {
               return;
             }
             try {
-              FileSender.send(ctx, ar.result(), files.compress(), files.compressMaxSize());
+              FileSender.send(ctx, ar.result(), files.compress(), files.compressMaxSize(), meters);
             } catch (ApiError e) {
               e.failOn(ctx);
             }

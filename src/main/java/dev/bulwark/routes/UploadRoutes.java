@@ -3,6 +3,7 @@ package dev.bulwark.routes;
 import dev.bulwark.spi.ApiError;
 import dev.bulwark.spi.RouteModule;
 import dev.bulwark.stream.FileSender;
+import dev.bulwark.stream.StreamMeters;
 import dev.bulwark.stream.UploadOptions;
 import dev.bulwark.stream.UploadReceiver;
 import io.vertx.core.http.HttpHeaders;
@@ -20,9 +21,11 @@ final class UploadRoutes implements RouteModule {
   private static final ApiError NOT_FOUND = new ApiError(404, "not_found", "No upload has this id.");
 
   private final UploadOptions options;
+  private final StreamMeters meters;
 
-  UploadRoutes(UploadOptions options) {
+  UploadRoutes(UploadOptions options, StreamMeters meters) {
     this.options = options;
+    this.meters = meters;
   }
 
   @Override
@@ -35,7 +38,7 @@ final class UploadRoutes implements RouteModule {
     // Streamed to disk as they arrive: bounded by the uploads section, not by http.maxBodySize or the body budget.
     context.streamedBody("/uploads", options.maxRequestSize());
     Path dir = Path.of(options.dir()).toAbsolutePath();
-    router.post("/uploads").handler(ctx -> UploadReceiver.receive(ctx, options, dir, context.vertx().fileSystem())
+    router.post("/uploads").handler(ctx -> UploadReceiver.receive(ctx, options, dir, context.vertx().fileSystem(), meters)
         .onSuccess(files -> ctx.response().setStatusCode(201).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
             .end(new JsonObject().put("files", files).encode()))
         .onFailure(e -> ApiError.fail(ctx, e)));
@@ -53,7 +56,7 @@ final class UploadRoutes implements RouteModule {
         ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, meta.getString("contentType"))
             .putHeader("Content-Disposition", disposition(meta.getString("name")));
         // Deleted between its metadata and its data (a concurrent DELETE): 404, not a wait for the request timeout.
-        FileSender.sendWhole(ctx, dir.resolve(id));
+        FileSender.sendWhole(ctx, dir.resolve(id), meters, StreamMeters.Kind.UPLOAD);
       });
     });
     router.delete("/uploads/:id").handler(ctx -> {

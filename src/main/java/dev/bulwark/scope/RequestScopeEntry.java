@@ -155,6 +155,17 @@ final class RequestScopeEntry extends HandlersList<AsyncResult<Void>> implements
       sent = !owner.clientGone(slot);
       result = sent ? Future.succeededFuture() : Future.failedFuture("Connection closed");
     }
+    finish(sent, result);
+  }
+
+  /** The response broke off where Vert.x reports no end (see {@link RequestScopeHandler#cut}); once, as any end. */
+  void cut() {
+    if (slot >= 0 && owner.beginEnd(slot)) {
+      finish(false, Future.failedFuture("Connection closed"));
+    }
+  }
+
+  private void finish(boolean sent, AsyncResult<Void> result) {
     try {
       if (result != null) {
         invokeInReverseOrder(result); // the end handlers added by anyone, newest first, as vertx-web would

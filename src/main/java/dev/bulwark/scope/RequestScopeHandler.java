@@ -33,6 +33,20 @@ public interface RequestScopeHandler extends Handler<RoutingContext> {
     return new RequestScopeHandlerImpl(vertx, options, counters, timeout, guards, System::nanoTime);
   }
 
+  /**
+   * Ends the request of {@code ctx} as cut (its response was not sent whole) where Vert.x reports no end: a
+   * {@code sendFile} over HTTP/1.x counts as ended once the file is handed to the connection, and when the send then
+   * fails (the client hung up midway) neither the response's end nor its close handler runs (Vert.x 5.0.7; see
+   * eclipse-vertx/vert.x#4302). Without this the request would stay in progress for good, holding its admission slot.
+   * Call it on the request's event loop; it does nothing when the request has ended or no scope handler follows it.
+   */
+  static void cut(RoutingContext ctx) {
+    RequestScopeEntry entry = RequestScopeEntry.of(ctx);
+    if (entry != null) {
+      entry.cut();
+    }
+  }
+
   /** Request scopes of this event loop made and not yet released. */
   int open();
 

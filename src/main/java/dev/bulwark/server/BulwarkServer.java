@@ -197,6 +197,7 @@ public final class BulwarkServer {
       sessions = Sessions.local(local);
     }
     status.section("sessions", sessions::toJson);
+    sessions.bindTo(metrics.registry());
     boolean scrapeHere = metrics.enabled() && !config.metrics().separatePort();
     ConnectionPool<RedisConnection> pool = redis.pool(vertx, config);
     if (pool != null) {
@@ -204,7 +205,7 @@ public final class BulwarkServer {
       pool.bindTo(metrics.registry());
     }
     return BuiltInRoutes.create(config, health, caches, sessions, pool,
-        scrapeHere ? metrics.scrapeHandler() : null);
+        scrapeHere ? metrics.scrapeHandler() : null, metrics.registry());
   }
 
   /** The allocation sampler's table and the diagnostics (leak detector, doctor, Netty leaks) with their sections. */

@@ -45,6 +45,10 @@ public final class ConsoleLogConfigurator extends ContextAwareBase implements Co
     // write one ERROR line per connection. Connections Bulwark serves have handlers (DEBUG); this logger only ever
     // reports those network events.
     context.getLogger("io.vertx.core.net.impl.ConnectionBase").setLevel(Level.OFF);
+    // Vert.x 5.0.7 sends a file over 1 MiB in regions and logs each region that fails at ERROR with its stack trace
+    // (VertxConnection.sendFileRegion): any client hanging up mid-download did that. The failure still reaches the
+    // sender (FileSender); the logger's only other line is a DEBUG one about idle timeouts.
+    context.getLogger("io.vertx.core.net.impl.VertxConnection").setLevel(Level.OFF);
     return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
   }
 

@@ -2,13 +2,18 @@ package dev.bulwark.session;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import dev.bulwark.memory.MemorySignals;
 import dev.bulwark.memory.PressureLevel;
 import dev.bulwark.memory.PressureListener;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The single-machine session store: at most {@code sessions.maxBytes} bytes (sessions weighed by their keys and
@@ -24,6 +29,8 @@ public final class BoundedSessionStore extends SessionStore implements PressureL
 
   private final double elevatedFraction;
   private final Cache<String, LocalSession> sessions;
+  private final LongAdder evictedForSize = new LongAdder();
+  private final LongAdder expired = new LongAdder();
 
   public BoundedSessionStore(SessionOptions options, double elevatedFraction, Executor executor) {
     super(options);
@@ -36,6 +43,8 @@ public final class BoundedSessionStore extends SessionStore implements PressureL
         .<String, LocalSession>weigher((id, session) -> (int) Math.min(Integer.MAX_VALUE,
             Math.max(floor, session.weight())))
         .expireAfterAccess(options.timeout())
+        .evictionListener((String id, LocalSession session, RemovalCause cause) ->
+            (cause == RemovalCause.EXPIRED ? expired : evictedForSize).increment())
         .recordStats()
         .build();
   }
@@ -108,5 +117,19 @@ public final class BoundedSessionStore extends SessionStore implements PressureL
     return new JsonObject().put("store", "local").put("size", sessions.estimatedSize())
         .put("maxSessions", options.maxSessions()).put("bytes", weightBytes()).put("maxBytes", options.maxBytes())
         .put("evictions", sessions.stats().evictionCount());
+  }
+
+  /**
+   * Sessions held (estimated: expired ones count until Caffeine sweeps them) and evictions by reason: {@code size}
+   * (over a bound, or shrunk under pressure) or {@code expired} ({@code sessions.timeout} unused).
+   */
+  @Override
+  void bindTo(MeterRegistry registry) {
+    Gauge.builder("bulwark.sessions", sessions, Cache::estimatedSize).tag("store", "local")
+        .description("Sessions held by the local store (estimated)").register(registry);
+    FunctionCounter.builder("bulwark.session.evictions", evictedForSize, LongAdder::sum).tag("reason", "size")
+        .description("Sessions evicted from the local store, by reason").register(registry);
+    FunctionCounter.builder("bulwark.session.evictions", expired, LongAdder::sum).tag("reason", "expired")
+        .description("Sessions evicted from the local store, by reason").register(registry);
   }
 }

@@ -1,6 +1,7 @@
 package dev.bulwark.session;
 
 import dev.bulwark.spi.ApiError;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -42,4 +43,8 @@ abstract class SessionStore {
 
   /** The {@code sessions} section of {@code /admin/status}. */
   abstract JsonObject toJson();
+
+  /** Registers meters of the store's own, if it has any. */
+  void bindTo(MeterRegistry registry) {
+  }
 }

@@ -1,11 +1,15 @@
 package dev.bulwark.session;
 
 import dev.bulwark.spi.Bodies;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.redis.client.Redis;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 /**
@@ -18,6 +22,10 @@ public final class Sessions {
 
   private final SessionStore store;
   private final SessionCookie cookie;
+  private final LongAdder valueTooLarge = new LongAdder();
+  private final LongAdder tooManyKeys = new LongAdder();
+  /** One handler for every write: counting a refusal allocates nothing. */
+  private final Handler<Throwable> countRefusal = this::countRefusal;
 
   private Sessions(SessionStore store) {
     this.store = store;
@@ -53,7 +61,7 @@ public final class Sessions {
       Future<Boolean> stored = id == null ? Future.succeededFuture(false) : store.put(id, key, value, false);
       return stored.compose(done -> done ? Future.succeededFuture(true)
           : inNewSession(ctx, fresh -> store.put(fresh, key, value, true)));
-    }).mapEmpty();
+    }).<Void>mapEmpty().onFailure(countRefusal);
   }
 
   /** The value under {@code key} in the request's session, or null (also when it has no session: none is made). */
@@ -70,7 +78,32 @@ public final class Sessions {
 
   /** The {@code sessions} section of {@code /admin/status}. */
   public JsonObject toJson() {
-    return store.toJson();
+    return store.toJson().put("refusals", new JsonObject().put(store.valueTooLarge.code(), valueTooLarge.sum())
+        .put(store.tooManyKeys.code(), tooManyKeys.sum()));
+  }
+
+  /**
+   * Registers the session meters: writes refused by reason ({@code bulwark.session.refusals}), whichever the store,
+   * and the local store's own (sessions held, evictions by reason).
+   */
+  public void bindTo(MeterRegistry registry) {
+    refusals(registry, store.valueTooLarge.code(), valueTooLarge);
+    refusals(registry, store.tooManyKeys.code(), tooManyKeys);
+    store.bindTo(registry);
+  }
+
+  private static void refusals(MeterRegistry registry, String reason, LongAdder count) {
+    FunctionCounter.builder("bulwark.session.refusals", count, LongAdder::sum).tag("reason", reason)
+        .description("Session writes refused with 413 (nothing was changed), by reason").register(registry);
+  }
+
+  /** The store's refusals are the same two errors every time: told apart by identity, never by their text. */
+  private void countRefusal(Throwable failure) {
+    if (failure == store.valueTooLarge) {
+      valueTooLarge.increment();
+    } else if (failure == store.tooManyKeys) {
+      tooManyKeys.increment();
+    }
   }
 
   /** Runs {@code write} on a fresh id, which the cookie announces only once the store has kept it. */

@@ -1,6 +1,7 @@
 package dev.bulwark.stream;
 
 import dev.bulwark.scope.RequestScope;
+import dev.bulwark.scope.RequestScopeHandler;
 import dev.bulwark.spi.ApiError;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -54,6 +55,12 @@ public final class FileSender {
    * request was answered meanwhile. A range outside the file is thrown as a 416 {@link ApiError}.
    */
   public static void send(RoutingContext ctx, SafePath.Found file, boolean compress, long compressMaxSize) {
+    send(ctx, file, compress, compressMaxSize, StreamMeters.NONE);
+  }
+
+  /** As {@link #send(RoutingContext, SafePath.Found, boolean, long)}, a body sent counted as a {@code file} stream. */
+  public static void send(RoutingContext ctx, SafePath.Found file, boolean compress, long compressMaxSize,
+      StreamMeters meters) {
     HttpServerResponse response = ctx.response();
     if (answered(response)) {
       return;
@@ -72,13 +79,14 @@ public final class FileSender {
       return;
     }
     boolean head = ctx.request().method() == HttpMethod.HEAD;
+    StreamMeters.Streams meter = meters.of(StreamMeters.Kind.FILE);
     if (!gzip) {
-      sendBytes(ctx, file, range, head);
+      sendBytes(ctx, file, range, head, meter);
     } else if (head) {
       response.putHeader(HttpHeaders.CONTENT_ENCODING, "gzip").setChunked(true).end();
     } else {
       response.putHeader(HttpHeaders.CONTENT_ENCODING, "gzip");
-      gzip(ctx, file);
+      gzip(ctx, file, meter);
     }
   }
 
@@ -90,8 +98,13 @@ public final class FileSender {
    * answer is cut (HTTP/2 stream reset, HTTP/1.x connection closed) rather than left hanging.
    */
   public static void sendWhole(RoutingContext ctx, Path path) {
+    sendWhole(ctx, path, StreamMeters.NONE, StreamMeters.Kind.FILE);
+  }
+
+  /** As {@link #sendWhole(RoutingContext, Path)}, counted in {@code meters} as a stream of {@code kind}. */
+  public static void sendWhole(RoutingContext ctx, Path path, StreamMeters meters, StreamMeters.Kind kind) {
     if (!answered(ctx.response())) {
-      sendFile(ctx, path, 0, Long.MAX_VALUE);
+      sendFile(ctx, path, 0, Long.MAX_VALUE, meters.of(kind));
     }
   }
 
@@ -114,7 +127,8 @@ public final class FileSender {
   }
 
   /** The identity variant, whole or one range of it (416 when the range misses the file). */
-  private static void sendBytes(RoutingContext ctx, SafePath.Found file, ByteRange range, boolean head) {
+  private static void sendBytes(RoutingContext ctx, SafePath.Found file, ByteRange range, boolean head,
+      StreamMeters.Streams meter) {
     HttpServerResponse response = ctx.response();
     if (range != null && !range.satisfiable()) {
       response.putHeader(HttpHeaders.CONTENT_RANGE, "bytes */" + file.size());
@@ -131,10 +145,11 @@ public final class FileSender {
       response.putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(length)).end();
       return;
     }
-    sendFile(ctx, file.path(), offset, length);
+    sendFile(ctx, file.path(), offset, length, meter);
   }
 
-  private static void sendFile(RoutingContext ctx, Path path, long offset, long length) {
+  private static void sendFile(RoutingContext ctx, Path path, long offset, long length, StreamMeters.Streams meter) {
+    meter.begin(ctx);
     ctx.response().sendFile(path.toString(), offset, length).onFailure(e -> failed(ctx, path, e));
   }
 
@@ -149,6 +164,7 @@ public final class FileSender {
         response.reset();
       } else {
         ctx.request().connection().close(); // sendFile counts as ended, so reset() would do nothing here
+        RequestScopeHandler.cut(ctx); // nor will Vert.x report this request's end (a client gone midway, mostly)
       }
       return;
     }
@@ -211,7 +227,8 @@ public final class FileSender {
    * Streams the file through a deflater, in 64 KiB reads, pausing while the response's queue is full. The gzip header
    * goes out with the first bytes read, so a file that cannot be opened or read still gets an answer of its own.
    */
-  private static void gzip(RoutingContext ctx, SafePath.Found file) {
+  private static void gzip(RoutingContext ctx, SafePath.Found file, StreamMeters.Streams meter) {
+    meter.begin(ctx);
     RequestScope scope = RequestScope.of(ctx);
     HttpServerResponse response = ctx.response().setChunked(true);
     Deflater deflater = scope.own(new OwnedDeflater()).deflater;
@@ -235,6 +252,7 @@ public final class FileSender {
             deflater.setInput(bytes);
             drain(deflater, out, response, false);
             if (response.writeQueueFull()) {
+              meter.paused();
               in.pause();
               response.drainHandler(v -> in.resume());
             }

@@ -15,7 +15,7 @@ import java.util.function.Function;
  * it writes only while the response's write queue has room and resumes on drain (the article's loop ignored
  * {@code write()}'s answer, so a slow client buffered everything). Stops at once if the client goes away: that is
  * learnt from the routing context's end handlers (the response's own close handler belongs to vertx-web and is never
- * replaced here).
+ * replaced here). Given {@link StreamMeters}, each stream is counted as {@code json} or {@code ndjson}.
  */
 public final class JsonStream {
 
@@ -28,15 +28,22 @@ public final class JsonStream {
   /** Writes every item of {@code items} (each already JSON) and ends the response; completes when done. */
   public static <T> Future<Void> write(RoutingContext ctx, Iterator<T> items, Function<T, String> toJson,
       boolean ndjson) {
+    return write(ctx, items, toJson, ndjson, StreamMeters.NONE);
+  }
+
+  /** As {@link #write(RoutingContext, Iterator, Function, boolean)}, counted in {@code meters}. */
+  public static <T> Future<Void> write(RoutingContext ctx, Iterator<T> items, Function<T, String> toJson,
+      boolean ndjson, StreamMeters meters) {
     HttpServerResponse response = ctx.response();
-    start(response, ndjson);
+    StreamMeters.Streams meter = start(response, ndjson, meters);
     Promise<Void> done = Promise.promise();
     ctx.addEndHandler(ar -> {
+      meter.ended(ctx, ar);
       if (ar.failed()) {
         done.tryFail("client went away");
       }
     });
-    new IteratorPump<>(response, items, toJson, ndjson, done).pump();
+    new IteratorPump<>(response, items, toJson, ndjson, done, meter).pump();
     return done.future();
   }
 
@@ -46,11 +53,18 @@ public final class JsonStream {
    */
   public static <T> Future<Void> write(RoutingContext ctx, ReadStream<T> items, Function<T, String> toJson,
       boolean ndjson) {
+    return write(ctx, items, toJson, ndjson, StreamMeters.NONE);
+  }
+
+  /** As {@link #write(RoutingContext, ReadStream, Function, boolean)}, counted in {@code meters}. */
+  public static <T> Future<Void> write(RoutingContext ctx, ReadStream<T> items, Function<T, String> toJson,
+      boolean ndjson, StreamMeters meters) {
     HttpServerResponse response = ctx.response();
-    start(response, ndjson);
+    StreamMeters.Streams meter = start(response, ndjson, meters);
     Promise<Void> done = Promise.promise();
     boolean[] first = {true};
     ctx.addEndHandler(ar -> {
+      meter.ended(ctx, ar);
       if (ar.failed()) {
         items.pause();
         done.tryFail("client went away");
@@ -60,6 +74,7 @@ public final class JsonStream {
     items.handler(item -> {
       response.write(separator(first, ndjson) + toJson.apply(item) + (ndjson ? "\n" : ""));
       if (response.writeQueueFull()) {
+        meter.paused();
         items.pause();
       }
     });
@@ -71,12 +86,15 @@ public final class JsonStream {
     return done.future();
   }
 
-  private static void start(HttpServerResponse response, boolean ndjson) {
+  private static StreamMeters.Streams start(HttpServerResponse response, boolean ndjson, StreamMeters meters) {
+    StreamMeters.Streams meter = meters.of(ndjson ? StreamMeters.Kind.NDJSON : StreamMeters.Kind.JSON);
+    meter.begun(); // its end is counted by the stream's own end handler
     response.setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE,
         ndjson ? "application/x-ndjson" : "application/json");
     if (!ndjson) {
       response.write("[");
     }
+    return meter;
   }
 
   private static String separator(boolean[] first, boolean ndjson) {
@@ -94,15 +112,17 @@ public final class JsonStream {
     private final Function<T, String> toJson;
     private final boolean ndjson;
     private final Promise<Void> done;
+    private final StreamMeters.Streams meter;
     private final boolean[] first = {true};
 
     IteratorPump(HttpServerResponse response, Iterator<T> items, Function<T, String> toJson, boolean ndjson,
-        Promise<Void> done) {
+        Promise<Void> done, StreamMeters.Streams meter) {
       this.response = response;
       this.items = items;
       this.toJson = toJson;
       this.ndjson = ndjson;
       this.done = done;
+      this.meter = meter;
       response.drainHandler(v -> pump());
     }
 
@@ -117,6 +137,7 @@ public final class JsonStream {
           response.write(Buffer.buffer(batch.toString()));
           batch.setLength(0);
           if (response.writeQueueFull()) {
+            meter.paused();
             return; // resumed by the drain handler
           }
         }

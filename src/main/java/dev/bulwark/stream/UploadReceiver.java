@@ -3,6 +3,7 @@ package dev.bulwark.stream;
 import dev.bulwark.scope.Registration;
 import dev.bulwark.scope.RequestScope;
 import dev.bulwark.spi.ApiError;
+import dev.bulwark.stream.StreamMeters.UploadOutcome;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -41,6 +42,7 @@ public final class UploadReceiver {
   private final RequestScope scope;
   private final UploadFiles files;
   private final FreeSpace space;
+  private final StreamMeters meters;
   private final Promise<JsonArray> done = Promise.promise();
   private final List<PartWriter> parts = new ArrayList<>();
   private Registration cleanup;
@@ -48,13 +50,14 @@ public final class UploadReceiver {
   private boolean failing;
   private boolean committed;
 
-  private UploadReceiver(RoutingContext ctx, UploadOptions options, Path dir, FileSystem fs) {
+  private UploadReceiver(RoutingContext ctx, UploadOptions options, Path dir, FileSystem fs, StreamMeters meters) {
     this.ctx = ctx;
     this.options = options;
     this.dir = dir;
     this.scope = RequestScope.of(ctx);
     this.files = new UploadFiles(fs);
     this.space = new FreeSpace(fs, dir.toString(), options);
+    this.meters = meters;
   }
 
   /**
@@ -62,11 +65,18 @@ public final class UploadReceiver {
    * {@code vertx.fileSystem()}); completes with the stored files' metadata once all of it is on disk.
    */
   public static Future<JsonArray> receive(RoutingContext ctx, UploadOptions options, Path dir, FileSystem fs) {
+    return receive(ctx, options, dir, fs, StreamMeters.NONE);
+  }
+
+  /** As {@link #receive(RoutingContext, UploadOptions, Path, FileSystem)}, each upload counted once by its outcome. */
+  public static Future<JsonArray> receive(RoutingContext ctx, UploadOptions options, Path dir, FileSystem fs,
+      StreamMeters meters) {
     ApiError notMultipart = MultipartShape.checkType(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE));
     if (notMultipart != null) {
+      meters.uploadNotStarted(UploadOutcome.of(notMultipart));
       return Future.failedFuture(notMultipart);
     }
-    UploadReceiver receiver = new UploadReceiver(ctx, options, dir, fs);
+    UploadReceiver receiver = new UploadReceiver(ctx, options, dir, fs, meters);
     receiver.start(fs);
     return receiver.done.future();
   }
@@ -74,10 +84,14 @@ public final class UploadReceiver {
   private void start(FileSystem fs) {
     HttpServerRequest request = ctx.request();
     request.pause(); // nothing is read until the free-space check below has passed
+    meters.uploadStarted();
     // However the request ends (client gone, timeout), an upload that did not complete leaves no file behind. An
     // upload that ends by itself gives this back at once (see commit and fail): the scope never has to release it.
     cleanup = scope.register(() -> {
       if (!committed) {
+        if (!failing) {
+          ended(UploadOutcome.ABORTED); // ended by the request, not by the upload: commit and fail count their own
+        }
         files.discard();
       }
     });
@@ -235,6 +249,7 @@ public final class UploadReceiver {
         return;
       }
       committed = true;
+      ended(UploadOutcome.STORED);
       cleanup.release(); // nothing left for the scope to do
       done.complete(answer);
     });
@@ -253,11 +268,20 @@ public final class UploadReceiver {
     files.discard();
     cleanup.release(); // the files are being deleted already: nothing left for the scope to do
     if (cause instanceof HttpClosedException || cause instanceof StreamResetException) {
+      ended(UploadOutcome.ABORTED);
       return; // the client went away: nobody to answer, and nothing to log
     }
     // The error handler closes the connection when the rest of the body was not read (HTTP/1.x).
-    StorageFailure.of(cause, space, dir.toString())
-        .onComplete(ar -> done.tryFail(ar.succeeded() ? ar.result() : StorageFailure.FAILED));
+    StorageFailure.of(cause, space, dir.toString()).onComplete(ar -> {
+      ApiError error = ar.succeeded() ? ar.result() : StorageFailure.FAILED;
+      ended(UploadOutcome.of(error));
+      done.tryFail(error);
+    });
+  }
+
+  /** Counts how the upload ended: exactly once, by commit, by fail, or by the scope when the request ended first. */
+  private void ended(UploadOutcome outcome) {
+    meters.uploadEnded(outcome, total);
   }
 
   /**

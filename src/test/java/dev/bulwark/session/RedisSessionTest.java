@@ -70,6 +70,13 @@ class RedisSessionTest {
     return redis.send(request).await(10, TimeUnit.SECONDS);
   }
 
+  /** {@code bulwark_session_refusals_total{reason="too_many_keys"}} in the scrape of {@code server}. */
+  private static double tooManyKeysRefusals(TestServer server) throws Exception {
+    String series = "bulwark_session_refusals_total{reason=\"too_many_keys\"} ";
+    return server.get("/metrics").body().lines().filter(l -> l.startsWith(series))
+        .mapToDouble(l -> Double.parseDouble(l.substring(series.length()))).findFirst().orElseThrow();
+  }
+
   private static String keyOf(String cookie) {
     return "bulwark:session:" + idOf(cookie);
   }
@@ -90,8 +97,11 @@ class RedisSessionTest {
   void parallelWritesFromTwoInstancesKeepExactlyMaxKeys() throws Exception {
     String cookie = newSession(a.port());
     byte[][] values = SessionHttp.values(2, 60, 300);
+    double refusedBefore = tooManyKeysRefusals(a) + tooManyKeysRefusals(b);
     List<HttpResponse<byte[]>> puts = putAll(values, cookie, i -> i % 2 == 0 ? a.port() : b.port());
     SessionHttp.assertKeptExactly(puts, MAX_KEYS);
+    assertThat(tooManyKeysRefusals(a) + tooManyKeysRefusals(b) - refusedBefore).as("refusals in the scrapes")
+        .isEqualTo(puts.stream().filter(p -> p.statusCode() == 413).count());
     Map<String, byte[]> stored = dataOf(cookie);
     assertThat(stored).hasSize(MAX_KEYS);
     for (int i = 0; i < values.length; i++) {

@@ -11,6 +11,7 @@ import dev.bulwark.scope.ScopeOptions;
 import dev.bulwark.server.ErrorHandler;
 import dev.bulwark.spi.ApiError;
 import dev.bulwark.testing.RawHttp;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
@@ -36,7 +37,7 @@ import org.junit.jupiter.api.Test;
  * Uploads over real HTTP into a file system whose writes fail on demand ({@link FaultyFileSystem}): a write, flush,
  * close, metadata write or rename that fails is never answered 201, says 507 when the disk is full and 500 otherwise,
  * logs no ERROR, and leaves no file behind (data, metadata or temporary). With a small simulated disk, the free-space
- * floor holds while a chunked body streams.
+ * floor holds while a chunked body streams. Each upload is counted once by its outcome.
  */
 class UploadFaultsTest {
 
@@ -44,6 +45,7 @@ class UploadFaultsTest {
   private static final UploadOptions OPTIONS = new UploadOptions().setMinFreeDisk(MIB)
       .setFreeSpaceCheckEvery(64 * 1024);
   private static final HttpClient JDK = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private static final SimpleMeterRegistry METERS = new SimpleMeterRegistry();
   private static Vertx vertx;
   private static io.vertx.core.http.HttpClient client;
   private static HttpServer server;
@@ -61,7 +63,8 @@ class UploadFaultsTest {
     Router router = Router.router(vertx);
     router.route().handler(RequestScopeHandler.create(vertx, scopes, new ScopeCounters(scopes),
         Duration.ofSeconds(30)));
-    router.post("/uploads").handler(ctx -> UploadReceiver.receive(ctx, OPTIONS, dir, faults.fileSystem())
+    StreamMeters meters = StreamMeters.register(METERS);
+    router.post("/uploads").handler(ctx -> UploadReceiver.receive(ctx, OPTIONS, dir, faults.fileSystem(), meters)
         .onSuccess(files -> ctx.response().setStatusCode(201).end(new JsonObject().put("files", files).encode()))
         .onFailure(e -> ApiError.fail(ctx, e)));
     router.route().failureHandler(ErrorHandler.create());
@@ -87,6 +90,7 @@ class UploadFaultsTest {
   void nothingLeftAndNoErrorLogged() throws Exception {
     root().detachAppender(logs);
     awaitEmpty();
+    assertThat(METERS.get("bulwark.uploads.in.progress").gauge().value()).isZero();
     assertThat(logs.list).as("log lines of a failed upload").noneMatch(e -> e.getLevel() == Level.ERROR
         || e.getThrowableProxy() != null);
   }
@@ -94,15 +98,19 @@ class UploadFaultsTest {
   @Test
   void aWriteThatFindsTheDiskFullIs507() throws Exception {
     faults.failDataWrite = 3;
+    double before = uploads("insufficient_storage");
     assertRefused(upload(random(300_000)), 507, "insufficient_storage");
+    assertThat(uploads("insufficient_storage") - before).isEqualTo(1);
   }
 
   @Test
   void anotherWriteErrorIs500WithAGenericMessage() throws Exception {
     faults.failDataWrite = 2;
     faults.error = FaultyFileSystem.IO_ERROR;
+    double before = uploads("failed");
     HttpResponse<String> r = upload(random(300_000));
     assertRefused(r, 500, "internal_error");
+    assertThat(uploads("failed") - before).isEqualTo(1);
     assertThat(r.body()).doesNotContain("Input/output", "Exception", "at dev.bulwark", "at io.vertx");
   }
 
@@ -165,6 +173,10 @@ class UploadFaultsTest {
       Files.delete(dir.resolve(meta.getString("id")));
       Files.delete(dir.resolve(meta.getString("id") + ".json"));
     }
+  }
+
+  private static double uploads(String outcome) {
+    return METERS.get("bulwark.uploads").tag("outcome", outcome).counter().count();
   }
 
   private static void assertRefused(HttpResponse<String> r, int status, String error) {
