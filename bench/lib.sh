@@ -86,14 +86,28 @@ bench_status() {
   admin_status "$ADMIN_TOKEN" "$ADMIN_PORT"
 }
 
-# wait_ready URL [tries]: polls every 10 ms until a 200.
+# wait_ready URL [tries] [method]: polls every 10 ms until a 200 (to a GET, or to METHOD).
 wait_ready() {
-  local url=$1 tries=${2:-1000}
+  local url=$1 tries=${2:-1000} method=${3:-GET}
   for _ in $(seq 1 "$tries"); do
-    [ "$(curl -s -o /dev/null -w '%{http_code}' "$url")" = "200" ] && return 0
+    [ "$(curl -s -X "$method" -o /dev/null -w '%{http_code}' "$url")" = "200" ] && return 0
     sleep 0.01
   done
-  echo "bench: $url never answered 200" >&2; return 1
+  echo "bench: $method $url never answered 200" >&2; return 1
+}
+
+# ensure_redis: installs Debian's redis-server with apt-get when it is missing (as root), else says what to install.
+ensure_redis() {
+  command -v redis-server >/dev/null 2>&1 && return 0
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "bench: installing redis-server with apt-get" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server >/dev/null
+    # The package starts a system Redis on 6379; scenarios start their own on a free port.
+    (service redis-server stop >/dev/null 2>&1 || true)
+  else
+    echo "bench: redis-server is missing: apt-get install redis-server" >&2; exit 1
+  fi
 }
 
 # to_us VALUE: wrk latency (12.3us, 1.2ms, 1.1s) in microseconds.
@@ -129,11 +143,16 @@ machine_header() {
 
 # stop_server PID: stops one server this script started, waits for it, and drops it from the PIDS list.
 stop_server() {
-  local pid=$1 kept=() p
-  kill "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
+  kill "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+  forget_pid "$1"
+}
+
+# forget_pid PID: drops a process that has exited from the PIDS list, so the EXIT trap never signals its reused pid.
+forget_pid() {
+  local kept=() p
   for p in "${PIDS[@]:-}"; do
-    [ -n "$p" ] && [ "$p" != "$pid" ] && kept+=("$p")
+    [ -n "$p" ] && [ "$p" != "$1" ] && kept+=("$p")
   done
   PIDS=("${kept[@]:-}")
 }
@@ -194,4 +213,25 @@ ensure_ports_free() {
 # ensure_alive PID NAME: fails if a server we started has exited (e.g. it could not bind its port).
 ensure_alive() {
   kill -0 "$1" 2>/dev/null || { echo "bench: $2 (pid $1) has exited: see its log in $WORK" >&2; return 1; }
+}
+
+# status_lua FILE METHOD [BODY_MATCH]: a wrk script sending METHOD that counts 200s, 503s (only those whose body holds
+# BODY_MATCH, when given) and any other status, and prints "STATUS ok unavailable other" when done.
+status_lua() {
+  cat >"$1" <<LUA
+wrk.method = "$2"
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) ok = 0; unavailable = 0; other = 0 end
+function response(status, headers, body)
+  if status == 200 then ok = ok + 1
+  elseif status == 503 and body:find("${3:-}", 1, true) then unavailable = unavailable + 1
+  else other = other + 1 end
+end
+function done(summary, latency, requests)
+  local o, u, x = 0, 0, 0
+  for _, t in ipairs(threads) do o = o + t:get("ok"); u = u + t:get("unavailable"); x = x + t:get("other") end
+  io.write(string.format("STATUS %d %d %d\n", o, u, x))
+end
+LUA
 }

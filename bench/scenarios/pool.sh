@@ -15,20 +15,7 @@ run_scenario() {
   local redis_pid=$!
   ensure_baseline
   javac -nowarn -cp "$JAR" -d "$WORK/classes" "$BENCH_DIR/baseline/RedisPoolBaseline.java"
-  cat >"$WORK/pool.lua" <<'LUA'
-wrk.method = "POST"
-local threads = {}
-function setup(thread) table.insert(threads, thread) end
-function init(args) ok = 0; unavailable = 0; other = 0 end
-function response(status, headers, body)
-  if status == 200 then ok = ok + 1 elseif status == 503 then unavailable = unavailable + 1 else other = other + 1 end
-end
-function done(summary, latency, requests)
-  local o, u, x = 0, 0, 0
-  for _, t in ipairs(threads) do o = o + t:get("ok"); u = u + t:get("unavailable"); x = x + t:get("other") end
-  io.write(string.format("STATUS %d %d %d\n", o, u, x))
-end
-LUA
+  status_lua "$WORK/pool.lua" POST
   echo "{\"redis\": {\"url\": \"redis://127.0.0.1:$redis_port\"}, \"pool\": {\"maxSize\": $max, \"maxWaiting\": $waiting}}" \
     >"$WORK/pool.json"
   SERVER_ARGS="--config $WORK/pool.json" start_bulwark $bport $aport "$WORK/pool-bulwark.log"

@@ -14,6 +14,7 @@ import dev.bulwark.scope.ScopeOptions;
 import dev.bulwark.server.HttpOptions;
 import dev.bulwark.server.LoggingOptions;
 import dev.bulwark.server.RedisOptions;
+import dev.bulwark.server.ShutdownOptions;
 import dev.bulwark.session.SessionOptions;
 import dev.bulwark.stream.FilesOptions;
 import dev.bulwark.stream.UploadOptions;
@@ -32,6 +33,7 @@ import java.util.Map;
 public final class BulwarkConfig {
 
   private final HttpOptions http;
+  private final ShutdownOptions shutdown;
   private final AdminOptions admin;
   private final MetricsOptions metrics;
   private final LoggingOptions logging;
@@ -58,6 +60,7 @@ public final class BulwarkConfig {
   private BulwarkConfig(Section root, List<Key> keys, Map<String, Object> typed, ModuleSource moduleSource)
       throws ConfigException {
     this.http = ServerSections.http(root.section("http"));
+    this.shutdown = ServerSections.shutdown(root.section("shutdown"));
     this.admin = ServerSections.admin(root.section("admin"));
     this.metrics = ServerSections.metrics(root.section("metrics"));
     this.logging = ServerSections.logging(root.section("logging"));
@@ -187,6 +190,11 @@ public final class BulwarkConfig {
 
   public HttpOptions http() {
     return http;
+  }
+
+  /** The graceful shutdown's options ({@code shutdown}): the readiness grace and the drain's timeout. */
+  public ShutdownOptions shutdown() {
+    return shutdown;
   }
 
   public AdminOptions admin() {

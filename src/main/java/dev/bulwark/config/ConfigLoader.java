@@ -16,6 +16,11 @@ import java.util.TreeMap;
 final class ConfigLoader {
 
   static final String ENV_PREFIX = "BULWARK_";
+  /**
+   * Keys that were renamed, old to new. Refused rather than read as aliases: one name per setting, so a config never
+   * holds two values for it, and the error says what to write instead.
+   */
+  static final Map<String, String> RENAMED = Map.of("http.shutdownGrace", "shutdown.timeout");
 
   private ConfigLoader() {
   }
@@ -71,6 +76,7 @@ final class ConfigLoader {
       }
       String path = byEnvName.get(e.getKey());
       if (path == null) {
+        renamedVariable(e.getKey());
         throw new ConfigException("unknown environment variable " + e.getKey() + ": it names no config key"
             + Suggestions.closest(e.getKey(), byEnvName.keySet()));
       }
@@ -82,6 +88,17 @@ final class ConfigLoader {
       JsonObject one = new JsonObject();
       putPath(one, path, e.getValue());
       sources.merge(merged, one, Sources.Origin.variable(e.getKey()), "");
+    }
+  }
+
+  /** Throws, naming the new variable, when {@code name} sets a key that was renamed. */
+  private static void renamedVariable(String name) throws ConfigException {
+    for (Map.Entry<String, String> renamed : RENAMED.entrySet()) {
+      String old = renamed.getKey();
+      if (name.equals(envName(old, false)) || name.equals(envName(old, true))) {
+        throw new ConfigException(name + " sets " + old + ", which was renamed " + renamed.getValue() + ": set "
+            + envName(renamed.getValue(), true) + " instead");
+      }
     }
   }
 
@@ -120,6 +137,11 @@ final class ConfigLoader {
   }
 
   private static ConfigException unknownKey(String path, String prefix, List<Key> keys, Sources sources) {
+    String from = sources.originOf(path);
+    String origin = from == null ? "" : " (from " + from + ")";
+    if (RENAMED.containsKey(path)) {
+      return new ConfigException(path + origin + " was renamed " + RENAMED.get(path) + ": set that instead");
+    }
     List<String> siblings = new ArrayList<>();
     for (Key k : keys) {
       String parent = k.path().contains(".") ? k.path().substring(0, k.path().lastIndexOf('.')) : "";
@@ -127,9 +149,7 @@ final class ConfigLoader {
         siblings.add(k.path());
       }
     }
-    String from = sources.originOf(path);
-    return new ConfigException("unknown key " + path + (from == null ? "" : " (from " + from + ")")
-        + Suggestions.closest(path, siblings) + "; known keys" + (prefix.isEmpty() ? "" : " in " + prefix) + ": "
-        + String.join(", ", siblings));
+    return new ConfigException("unknown key " + path + origin + Suggestions.closest(path, siblings) + "; known keys"
+        + (prefix.isEmpty() ? "" : " in " + prefix) + ": " + String.join(", ", siblings));
   }
 }

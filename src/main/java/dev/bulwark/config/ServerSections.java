@@ -5,10 +5,11 @@ import dev.bulwark.metrics.MetricsOptions;
 import dev.bulwark.server.HttpOptions;
 import dev.bulwark.server.LoggingOptions;
 import dev.bulwark.server.RedisOptions;
+import dev.bulwark.server.ShutdownOptions;
 
 /**
- * Reads the sections of the process and its ports ({@code http}, {@code admin}, {@code metrics}, {@code logging},
- * {@code redis}) into their options. Each key is declared here with its default and range (the options' constants)
+ * Reads the sections of the process and its ports ({@code http}, {@code shutdown}, {@code admin}, {@code metrics},
+ * {@code logging}, {@code redis}) into their options. Each key is declared here with its default and range (the options' constants)
  * and its meaning, which feed {@code --print-config}, the README table and the unknown-key check; a value the options
  * would refuse is refused here first, as a {@link ConfigException} that names the key and where it came from.
  */
@@ -42,9 +43,6 @@ final class ServerSections {
             HttpOptions.MAX_IDLE_TIMEOUT, "Closes a connection idle this long; 0s never does."))
         .setRetryAfter(s.duration("retryAfter", HttpOptions.DEFAULT_RETRY_AFTER, HttpOptions.MIN_RETRY_AFTER,
             HttpOptions.MAX_RETRY_AFTER, "`Retry-After` sent with every 503, in whole seconds."))
-        .setShutdownGrace(s.duration("shutdownGrace", HttpOptions.DEFAULT_SHUTDOWN_GRACE,
-            HttpOptions.MIN_SHUTDOWN_GRACE, HttpOptions.MAX_SHUTDOWN_GRACE,
-            "On SIGTERM, how long requests in progress may finish before connections are closed."))
         .setRequestTimeout(s.duration("requestTimeout", HttpOptions.DEFAULT_REQUEST_TIMEOUT,
             HttpOptions.MIN_REQUEST_TIMEOUT, HttpOptions.MAX_REQUEST_TIMEOUT,
             "A request not answered in this time gets 503 `request_timeout` and its scope is released."))
@@ -66,6 +64,19 @@ final class ServerSections {
             HttpOptions.MAX_CLOSE_LINGER, "A connection closed with its request body unread (an early 413, say) "
                 + "sends its answer and a FIN, then reads and drops what the client still sends for at most this "
                 + "long, so the close does not reset the answer away; 0s closes at once."));
+  }
+
+  static ShutdownOptions shutdown(Section s) throws ConfigException {
+    return new ShutdownOptions()
+        .setReadinessGrace(s.duration("readinessGrace", ShutdownOptions.DEFAULT_READINESS_GRACE,
+            ShutdownOptions.MIN_READINESS_GRACE, ShutdownOptions.MAX_READINESS_GRACE, "On SIGTERM or SIGINT, how long "
+                + "`/health/ready` answers 503 `draining` while every port still serves (HTTP/1.x answers with "
+                + "`Connection: close`), so load balancers stop sending before the ports close; 0s closes them at "
+                + "once."))
+        .setTimeout(s.duration("timeout", ShutdownOptions.DEFAULT_TIMEOUT, ShutdownOptions.MIN_TIMEOUT,
+            ShutdownOptions.MAX_TIMEOUT, "Once the ports stop accepting, how long requests in progress may take to "
+                + "finish; what is still open then is logged (WARN, by route) and closed, and the exit status is 1. "
+                + "Replaces `http.shutdownGrace`."));
   }
 
   static AdminOptions admin(Section s) throws ConfigException {

@@ -7,15 +7,15 @@ import io.vertx.ext.web.Route;
  * name; never the raw path, so clients cannot mint labels and their number is bounded by the routes mounted. A request
  * no routed path matched (a 404, or one refused by a guard on the catch-all) is {@link #NONE}.
  */
-final class RouteLabel {
+public final class RouteLabel {
 
-  static final String NONE = "none";
+  public static final String NONE = "none";
 
   private RouteLabel() {
   }
 
   /** The label of {@code route} (as {@code ctx.currentRoute()} gives it), or null when it is not a routed path. */
-  static String of(Route route) {
+  public static String of(Route route) {
     if (route == null || (route.getPath() == null && !route.isRegexPath())) {
       return null;
     }

@@ -6,6 +6,7 @@ import dev.bulwark.scope.RequestScope;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.function.Supplier;
 
 /**
  * The article's leaky routes, written the safe way: every timer, consumer and listener is made through the request's
@@ -46,6 +47,7 @@ final class DemoRoutes implements RouteModule {
       int[] ticks = {0};
       scope.setPeriodic(TICK_MS, id -> ticks[0]++);
       after(scope, ms, () -> ctx.json(new JsonObject().put("ticks", ticks[0])));
+      untilDrained(ctx, scope, () -> new JsonObject().put("ticks", ticks[0]));
     });
 
     router.get("/demo/event").handler(ctx -> {
@@ -56,12 +58,28 @@ final class DemoRoutes implements RouteModule {
       scope.register(() -> listeners--);
       scope.consumer(EVENTS, msg -> received[0]++);
       after(scope, ms, () -> ctx.json(new JsonObject().put("received", received[0])));
+      untilDrained(ctx, scope, () -> new JsonObject().put("received", received[0]));
     });
 
     router.get("/demo/slow").handler(ctx -> {
       long ms = delayOf(ctx, maxMs);
       after(RequestScope.of(ctx), ms, () -> ctx.json(new JsonObject().put("sleptMs", ms)));
     });
+  }
+
+  /**
+   * A timer or a subscription has no end of its own to wait for: when the server drains for shutdown, the request is
+   * answered at once with what it has so far, marked {@code "drained": true}. ({@code /demo/slow} stands for work that
+   * cannot be hurried, so it does not ask: it finishes within {@code shutdown.timeout} or is cut.)
+   */
+  private static void untilDrained(RoutingContext ctx, RequestScope scope, Supplier<JsonObject> soFar) {
+    if (!ctx.response().ended()) {
+      scope.onDrain(() -> {
+        if (!ctx.response().ended()) {
+          ctx.json(soFar.get().put("drained", true));
+        }
+      });
+    }
   }
 
   /** Runs {@code answer} after {@code ms} through a scoped timer, or now when {@code ms} is 0. */

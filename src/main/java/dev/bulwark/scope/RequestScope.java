@@ -39,6 +39,16 @@ public interface RequestScope extends ResourceScope {
   ReleaseReason releaseReason();
 
   /**
+   * Runs {@code action} once, on this request's event loop, if the server starts draining for shutdown while the
+   * request is in progress (its ports have stopped accepting; what is still open when {@code shutdown.timeout} passes
+   * is cut), or soon after this call if it already has. For answers with no natural end in sight (periodic timers,
+   * subscriptions, long polls): end now with what you have, as a whole answer. An answer that will end on its own (a
+   * download, a slow computation) need not ask: it has until the timeout. Dropped with the scope; at most
+   * {@code scope.maxResources} actions per request.
+   */
+  void onDrain(Runnable action);
+
+  /**
    * Says the request is making progress (a large body still arriving): its {@code http.requestTimeout} starts again
    * from now. Costs a clock read.
    */

@@ -14,7 +14,8 @@ import java.util.List;
  * only while requests are in progress, so a request times out between the timeout and the timeout plus one tick. A
  * response that has started is not cut (the idle timeout guards it); {@link RequestScope#touch()} restarts the
  * timeout of a request whose body is still arriving. Other guards can ride along as {@link Guard}s, so that a whole
- * chain shares one end hook per request. One handler serves one event loop.
+ * chain shares one end hook per request. One handler serves one event loop; made with a {@link DrainSignal}, it also
+ * carries the server's shutdown to the requests in progress there.
  */
 public interface RequestScopeHandler extends Handler<RoutingContext> {
 
@@ -30,7 +31,22 @@ public interface RequestScopeHandler extends Handler<RoutingContext> {
    */
   static RequestScopeHandler create(Vertx vertx, ScopeOptions options, ScopeCounters counters, Duration timeout,
       List<? extends Guard> guards) {
-    return new RequestScopeHandlerImpl(vertx, options, counters, timeout, guards, System::nanoTime);
+    return create(vertx, options, counters, timeout, guards, null);
+  }
+
+  /**
+   * As {@link #create(Vertx, ScopeOptions, ScopeCounters, Duration, List)}, following {@code drain} as well (when not
+   * null): made on an event loop's context, the handler hears each step of the server's shutdown there.
+   */
+  static RequestScopeHandler create(Vertx vertx, ScopeOptions options, ScopeCounters counters, Duration timeout,
+      List<? extends Guard> guards, DrainSignal drain) {
+    RequestScopeHandlerImpl handler = new RequestScopeHandlerImpl(vertx, options, counters, timeout, guards,
+        System::nanoTime);
+    io.vertx.core.Context context = Vertx.currentContext();
+    if (drain != null && context != null && context.isEventLoopContext()) {
+      drain.subscribe(context, handler);
+    }
+    return handler;
   }
 
   /**

@@ -2,11 +2,16 @@ package dev.bulwark.scope;
 
 import dev.bulwark.spi.ApiError;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +42,10 @@ final class RequestScopeHandlerImpl implements RequestScopeHandler {
   private final RequestScopeTable table = new RequestScopeTable();
   private Thread loop;
   private long tickTimer = -1;
+  /** Set by the {@link DrainSignal} on this loop: HTTP/1.x answers carry {@code Connection: close} from then on. */
+  private boolean closeConnections;
+  /** Set by the {@link DrainSignal} on this loop once the ports stop accepting. */
+  private boolean draining;
 
   RequestScopeHandlerImpl(Vertx vertx, ScopeOptions options, ScopeCounters counters, Duration timeout,
       List<? extends Guard> guards, LongSupplier nanoClock) {
@@ -66,6 +75,9 @@ final class RequestScopeHandlerImpl implements RequestScopeHandler {
     RequestScopeTable.Row row = table.row(slot);
     if (tickTimer < 0) {
       tickTimer = vertx.setPeriodic(tickMs, id -> tick());
+    }
+    if (closeConnections) {
+      closeAfterAnswer(ctx);
     }
     for (Guard guard : guards) {
       if (!guard.enter(ctx)) {
@@ -154,6 +166,68 @@ final class RequestScopeHandlerImpl implements RequestScopeHandler {
         LOG.warn("A guard failed as {} {} ended (the other guards were told): {}", ctx.request().method(),
             ctx.request().path(), e.toString());
       }
+    }
+  }
+
+  /** The {@link DrainSignal}'s first step, on this loop. */
+  void closeConnections() {
+    closeConnections = true;
+  }
+
+  /** True once the server drains: a scope asking to hear of it then is told at once. */
+  boolean draining() {
+    return draining;
+  }
+
+  /**
+   * The {@link DrainSignal}'s drain, on this loop: answers not started yet will close their HTTP/1.x connection, and
+   * the scopes of requests in progress are told (after the loop over the rows: a request told may end, freeing its row).
+   */
+  void drain() {
+    closeConnections = true;
+    draining = true;
+    List<RequestScopeImpl> told = new ArrayList<>();
+    for (RoutingContext ctx : inProgress(told)) {
+      closeAfterAnswer(ctx);
+    }
+    told.forEach(RequestScopeImpl::drained);
+  }
+
+  /** The requests in progress on this loop, counted by {@code label}. */
+  Map<String, Integer> open(Function<RoutingContext, String> label) {
+    Map<String, Integer> counts = new HashMap<>();
+    for (RoutingContext ctx : inProgress(null)) {
+      counts.merge(label.apply(ctx), 1, Integer::sum);
+    }
+    return counts;
+  }
+
+  /** Closes the connection of every request still in progress on this loop; each then ends as a client close would. */
+  void abort() {
+    for (RoutingContext ctx : inProgress(null)) {
+      ctx.request().connection().close();
+    }
+  }
+
+  /** The routing contexts of the requests in progress (a copy), and their scopes into {@code scopes} when given. */
+  private List<RoutingContext> inProgress(List<RequestScopeImpl> scopes) {
+    List<RoutingContext> open = new ArrayList<>(table.inUse());
+    for (int slot = 0; slot < table.made(); slot++) {
+      RequestScopeTable.Row row = table.row(slot);
+      if (row.ctx != null && !row.ending) {
+        open.add(row.ctx);
+        if (scopes != null && row.scope != null) {
+          scopes.add(row.scope);
+        }
+      }
+    }
+    return open;
+  }
+
+  private static void closeAfterAnswer(RoutingContext ctx) {
+    HttpServerResponse response = ctx.response();
+    if (ctx.request().version() != HttpVersion.HTTP_2 && !response.headWritten() && !response.closed()) {
+      response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
     }
   }
 

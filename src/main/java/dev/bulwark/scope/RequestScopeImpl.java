@@ -2,8 +2,12 @@ package dev.bulwark.scope;
 
 import dev.bulwark.spi.ApiError;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One request's scope, made the first time the request asks for it ({@link RequestScope#of}); its request's
@@ -11,11 +15,14 @@ import java.util.Map;
  */
 final class RequestScopeImpl extends AbstractScope implements RequestScope {
 
+  private static final Logger LOG = LoggerFactory.getLogger(RequestScope.class);
+
   private final RequestScopeHandlerImpl owner;
   private final RequestScopeEntry entry;
   private final RoutingContext ctx;
   private final Thread thread;
   private Map<String, Object> attachments;
+  private List<Runnable> drainActions;
 
   RequestScopeImpl(RequestScopeHandlerImpl owner, RequestScopeEntry entry, RoutingContext ctx) {
     super(owner.vertx, owner.counters, owner.counters.sites());
@@ -29,6 +36,41 @@ final class RequestScopeImpl extends AbstractScope implements RequestScope {
   public void touch() {
     checkAccess();
     owner.restart(entry);
+  }
+
+  @Override
+  public void onDrain(Runnable action) {
+    checkAccess();
+    if (released()) {
+      throw new ScopeClosedException("cannot wait for the drain in " + owner() + ": the request is over");
+    }
+    if (drainActions == null) {
+      drainActions = new ArrayList<>(1);
+    }
+    if (drainActions.size() >= owner.options.maxResources()) {
+      counters.limitBreached();
+      throw overLimit("drain actions", "maxResources", owner.options.maxResources());
+    }
+    drainActions.add(action);
+    if (owner.draining()) {
+      vertx.getOrCreateContext().runOnContext(v -> drained()); // after the caller's handler, as a signal would
+    }
+  }
+
+  /** The server drains: each action runs once, unless the request has ended; one failing keeps none from running. */
+  void drained() {
+    List<Runnable> actions = drainActions;
+    drainActions = null;
+    if (actions == null || released()) {
+      return;
+    }
+    for (Runnable action : actions) {
+      try {
+        action.run();
+      } catch (RuntimeException e) {
+        LOG.warn("A drain action of {} failed: {}", owner(), e.toString());
+      }
+    }
   }
 
   @Override
@@ -90,6 +132,7 @@ final class RequestScopeImpl extends AbstractScope implements RequestScope {
   @Override
   void afterRelease() {
     attachments = null;
+    drainActions = null;
   }
 
   @Override

@@ -29,7 +29,7 @@ final class AdminVerticle extends ServingVerticle {
   /** {@code written} receives the token as written to its file (or as configured). */
   AdminVerticle(BulwarkConfig config, ServerParts parts, AdminToken token, IntConsumer boundPort,
       Consumer<AdminToken> written) {
-    super("admin.port", config.http().shutdownGrace(), boundPort);
+    super("admin.port", parts.listeners(), boundPort);
     this.config = config;
     this.parts = parts;
     this.token = token;

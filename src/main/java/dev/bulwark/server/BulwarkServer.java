@@ -10,6 +10,7 @@ import dev.bulwark.admin.AdminToken;
 import dev.bulwark.config.BulwarkConfig;
 import dev.bulwark.health.Health;
 import dev.bulwark.leak.Diagnostics;
+import dev.bulwark.scope.DrainSignal;
 import dev.bulwark.scope.ResourceKind;
 import dev.bulwark.memory.Budget;
 import dev.bulwark.memory.MemoryBudget;
@@ -40,8 +41,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running Bulwark: one Vert.x instance with an HTTP verticle per event loop on the main port and, when enabled, the
- * admin port. {@link #close()} drains requests in progress within {@code http.shutdownGrace}, then releases
- * everything the server holds: ports, threads, meters and JVM listeners.
+ * admin port. {@link #shutdown()} stops it gracefully ({@link ShutdownSequence}), then releases everything it holds.
  */
 public final class BulwarkServer {
 
@@ -52,18 +52,23 @@ public final class BulwarkServer {
   private final MemoryMonitor memory;
   private final Health health;
   private final RedisBackends redis;
+  private final DrainSignal drain = new DrainSignal();
+  private final Listeners listeners = new Listeners();
+  private final ShutdownSequence shutdown;
   private Diagnostics diagnostics;
   private volatile int httpPort = -1;
   private volatile int adminPort = -1;
   private volatile int metricsPort = -1;
   private volatile AdminToken adminToken;
 
-  private BulwarkServer(Vertx vertx, Metrics metrics, MemoryMonitor memory, Health health, RedisBackends redis) {
+  private BulwarkServer(Vertx vertx, Metrics metrics, MemoryMonitor memory, Health health, RedisBackends redis,
+      ShutdownOptions shutdownOptions) {
     this.vertx = vertx;
     this.metrics = metrics;
     this.memory = memory;
     this.health = health;
     this.redis = redis;
+    this.shutdown = new ShutdownSequence(vertx, shutdownOptions, health, drain, listeners, this::release);
   }
 
   /** Starts with Bulwark's routes and every {@link RouteModule} listed as a Java service on the class path. */
@@ -91,7 +96,7 @@ public final class BulwarkServer {
     Vertx vertx = metrics.install(Vertx.builder().with(vertxOptions), vertxOptions).build();
     MemoryMonitor memory = MemoryMonitor.start(config.memory());
     BulwarkServer server = new BulwarkServer(vertx, metrics, memory, new Health(config.health(), memory),
-        RedisBackends.create(vertx, config));
+        RedisBackends.create(vertx, config), config.shutdown());
     Future<Void> jvmMeters = vertx.executeBlocking(() -> {
       metrics.bindJvm();
       return null;
@@ -105,7 +110,7 @@ public final class BulwarkServer {
           server.diagnostics.startProbes();
           server.logStarted(config, instances, begin);
         })
-        .recover(failure -> server.close().transform(ignored -> Future.failedFuture(failure)));
+        .recover(failure -> server.release().transform(ignored -> Future.failedFuture(failure)));
   }
 
   /** A files.root that cannot serve anything (the default "public" in a fresh directory) would show only as 404s. */
@@ -151,7 +156,7 @@ public final class BulwarkServer {
     RouteAllocations allocations = startDiagnostics(config, instances, status, scopes);
     ServerParts parts = new ServerParts(metrics, new RequestMeters(metrics, instances), status, scopes,
         memory, new BodyReader(config.http().maxBodySize(), bodies), mounted, health, connections, rejected,
-        diagnostics, allocations);
+        diagnostics, allocations, drain, listeners);
     Supplier<List<RouteModule>> builtIn = builtInRoutes(config, status, budget);
     status.section("budgets", budget::toJson);
     budget.bindTo(metrics.registry());
@@ -290,11 +295,20 @@ public final class BulwarkServer {
   }
 
   /**
-   * Drains and stops: readiness turns DOWN first, then requests in progress get {@code http.shutdownGrace} to finish;
-   * then the memory monitor, meters and JVM listeners are released.
+   * Readiness DOWN for {@code shutdown.readinessGrace}, then a drain within {@code shutdown.timeout}, then the release;
+   * once, however often called. True when every request finished; false when some were cut (logged by route).
    */
+  public Future<Boolean> shutdown() {
+    return shutdown.run();
+  }
+
+  /** {@link #shutdown()}, for those who only need it over. */
   public Future<Void> close() {
-    health.startDraining();
+    return shutdown().mapEmpty();
+  }
+
+  /** Once no request needs them: the Redis pool and clients, diagnostics, Vert.x, the monitor and the meters. */
+  private Future<Void> release() {
     Future<Void> redisClosed = redis.close();
     if (diagnostics != null) {
       diagnostics.close();

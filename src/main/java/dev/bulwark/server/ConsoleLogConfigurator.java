@@ -49,6 +49,12 @@ public final class ConsoleLogConfigurator extends ContextAwareBase implements Co
     // (VertxConnection.sendFileRegion): any client hanging up mid-download did that. The failure still reaches the
     // sender (FileSender); the logger's only other line is a DEBUG one about idle timeouts.
     context.getLogger("io.vertx.core.net.impl.VertxConnection").setLevel(Level.OFF);
+    // As a port shuts down, Vert.x 5.0 takes its event loops off the port a moment before it closes the listening
+    // socket; a connection accepted in between is closed at once (its client sees a reset, never a request lost) and
+    // Netty logs it at WARN with a stack trace (eclipse-vertx/vert.x#6087, fixed in 5.1): a client connecting in a
+    // loop during a shutdown would print one per try. This logger's other WARNs are about channel options, which
+    // Bulwark sets only from checked config.
+    context.getLogger("io.netty.bootstrap.ServerBootstrap").setLevel(Level.ERROR);
     return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
   }
 

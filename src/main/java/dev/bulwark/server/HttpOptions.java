@@ -39,9 +39,6 @@ public final class HttpOptions {
   public static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(1);
   public static final Duration MIN_RETRY_AFTER = Duration.ofSeconds(1);
   public static final Duration MAX_RETRY_AFTER = Duration.ofHours(1);
-  public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
-  public static final Duration MIN_SHUTDOWN_GRACE = Duration.ZERO;
-  public static final Duration MAX_SHUTDOWN_GRACE = Duration.ofMinutes(10);
   public static final Duration DEFAULT_REQUEST_TIMEOUT = RequestScopeHandler.DEFAULT_REQUEST_TIMEOUT;
   /** Connections the main port keeps open at once, per process; 0 means {@link #resolvedMaxConnections(long)}. */
   public static final int DEFAULT_MAX_CONNECTIONS = 0;
@@ -76,7 +73,6 @@ public final class HttpOptions {
   private int maxInitialLineLength = DEFAULT_MAX_INITIAL_LINE;
   private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
   private Duration retryAfter = DEFAULT_RETRY_AFTER;
-  private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
   private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
   private int maxConnections = DEFAULT_MAX_CONNECTIONS;
   private Duration headerTimeout = DEFAULT_HEADER_TIMEOUT;
@@ -98,7 +94,6 @@ public final class HttpOptions {
     maxInitialLineLength = other.maxInitialLineLength;
     idleTimeout = other.idleTimeout;
     retryAfter = other.retryAfter;
-    shutdownGrace = other.shutdownGrace;
     requestTimeout = other.requestTimeout;
     maxConnections = other.maxConnections;
     headerTimeout = other.headerTimeout;
@@ -207,15 +202,6 @@ public final class HttpOptions {
     return this;
   }
 
-  public Duration shutdownGrace() {
-    return shutdownGrace;
-  }
-
-  public HttpOptions setShutdownGrace(Duration shutdownGrace) {
-    this.shutdownGrace = Ranges.of("shutdownGrace", shutdownGrace, MIN_SHUTDOWN_GRACE, MAX_SHUTDOWN_GRACE);
-    return this;
-  }
-
   public Duration requestTimeout() {
     return requestTimeout;
   }
@@ -298,7 +284,6 @@ public final class HttpOptions {
         .put("maxInitialLineLength", maxInitialLineLength)
         .put("idleTimeout", idleTimeout.toMillis() + "ms")
         .put("retryAfter", retryAfter.toMillis() + "ms")
-        .put("shutdownGrace", shutdownGrace.toMillis() + "ms")
         .put("requestTimeout", requestTimeout.toMillis() + "ms")
         .put("maxConnections", maxConnections)
         .put("headerTimeout", headerTimeout.toMillis() + "ms")

@@ -24,7 +24,7 @@ final class HttpVerticle extends ServingVerticle {
 
   HttpVerticle(BulwarkConfig config, ServerParts parts, AdmissionHandler admission,
       Supplier<List<RouteModule>> modules, Function<RouteModule, String> sourceOf, IntConsumer boundPort) {
-    super("http.port", config.http().shutdownGrace(), boundPort);
+    super("http.port", parts.listeners(), boundPort);
     this.config = config;
     this.parts = parts;
     this.admission = admission;

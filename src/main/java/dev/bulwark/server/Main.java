@@ -6,21 +6,24 @@ import dev.bulwark.config.Key;
 import dev.bulwark.config.ModuleSource;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code java -jar bulwark.jar [--config FILE]... [--print-config]}: loads and checks the config, then runs the
- * server until SIGTERM or SIGINT. A bad config exits with status 2 and one line saying what to fix; a server that
- * cannot start (a port in use) exits with status 1.
+ * server until SIGTERM or SIGINT, and shuts it down gracefully. Exit status: 0 after a clean shutdown; 1 when the
+ * server cannot start (a port in use) or the drain's timeout cut requests; 2 for a bad config, with one line saying
+ * what to fix; 130 when a second signal cut the shutdown short.
  */
 public final class Main {
 
   static final int EXIT_CONFIG = 2;
   static final int EXIT_START = 1;
+  /** Beyond the readiness grace and the drain's timeout, how long closing Redis, Vert.x and the meters may take. */
+  private static final Duration RELEASE_PATIENCE = Duration.ofSeconds(10);
   private static final String USAGE = "usage: java -jar bulwark.jar [--config FILE]... [--print-config] [--version]";
 
   private Main() {
@@ -116,6 +119,10 @@ public final class Main {
     }
   }
 
+  /**
+   * Serves until SIGTERM or SIGINT, then shuts down gracefully and exits: 0 when every request finished, 1 when some
+   * were cut at {@code shutdown.timeout} (or the start failed), 130 on a second signal ({@link StopSignals}).
+   */
   private static void run(BulwarkConfig config, ModuleCatalog modules) {
     configureLogging(config.logging());
     BulwarkServer server;
@@ -125,15 +132,8 @@ public final class Main {
       fail(EXIT_START, "bulwark: cannot start: " + e.getMessage());
       return;
     }
-    long graceMs = config.http().shutdownGrace().toMillis() + TimeUnit.SECONDS.toMillis(5);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      LoggerFactory.getLogger(Main.class).info("Shutting down: draining requests for up to {} ms", graceMs);
-      try {
-        server.close().await(graceMs, TimeUnit.MILLISECONDS);
-      } catch (Exception e) {
-        LoggerFactory.getLogger(Main.class).warn("Shutdown did not finish in time: {}", e.toString());
-      }
-    }, "bulwark-shutdown"));
+    ShutdownOptions shutdown = config.shutdown();
+    StopSignals.install(server::shutdown, shutdown.readinessGrace().plus(shutdown.timeout()).plus(RELEASE_PATIENCE));
   }
 
   /** Must run before anything logs: picks the log format and routes Vert.x's logging to SLF4J. */

@@ -12,7 +12,7 @@ final class MetricsVerticle extends ServingVerticle {
   private final ServerParts parts;
 
   MetricsVerticle(BulwarkConfig config, ServerParts parts, IntConsumer boundPort) {
-    super("metrics.port", config.http().shutdownGrace(), boundPort);
+    super("metrics.port", parts.listeners(), boundPort);
     this.config = config;
     this.parts = parts;
   }

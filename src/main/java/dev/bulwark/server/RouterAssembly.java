@@ -98,7 +98,7 @@ final class RouterAssembly {
       entering.add(AllocationSampler.create(parts.allocations())); // last: it measures from here to the end
     }
     guards.handler(RequestScopeHandler.create(vertx, config.scope(), parts.scopes(), config.http().requestTimeout(),
-        entering));
+        entering, parts.drain()));
   }
 
   /**

@@ -5,26 +5,27 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A verticle that serves one router on one port, reports the port it bound, and drains on stop. */
+/**
+ * A verticle that serves one router on one port, reports the port it bound and its server to the {@link Listeners}
+ * (the graceful shutdown drains them all at once, before any verticle stops); stopping closes what is left.
+ */
 abstract class ServingVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(ServingVerticle.class);
 
-  private final Duration shutdownGrace;
+  private final Listeners listeners;
   private final IntConsumer boundPort;
   private final String portKey;
   private HttpServer server;
 
   /** {@code portKey} names the config key to change when the port is taken. */
-  ServingVerticle(String portKey, Duration shutdownGrace, IntConsumer boundPort) {
+  ServingVerticle(String portKey, Listeners listeners, IntConsumer boundPort) {
     this.portKey = portKey;
-    this.shutdownGrace = shutdownGrace;
+    this.listeners = listeners;
     this.boundPort = boundPort;
   }
 
@@ -64,6 +65,7 @@ abstract class ServingVerticle extends VerticleBase {
         .listen()
         .onSuccess(s -> {
           server = s;
+          listeners.add(portKey, s);
           boundPort.accept(s.actualPort());
         })
         .recover(e -> Future.failedFuture(new IllegalStateException("cannot listen on " + options.getHost() + ":"
@@ -73,9 +75,8 @@ abstract class ServingVerticle extends VerticleBase {
 
   @Override
   public final Future<?> stop() {
-    // Requests in progress get the grace period to finish; then what is left is closed.
-    Future<Void> shutdown = server == null ? Future.succeededFuture()
-        : server.shutdown(shutdownGrace.toMillis(), TimeUnit.MILLISECONDS);
-    return shutdown.eventually(this::stopped);
+    // After a graceful shutdown this finds the server shut already; otherwise (a failed start) it closes it now.
+    Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+    return closed.eventually(this::stopped);
   }
 }

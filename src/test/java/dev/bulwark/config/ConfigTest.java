@@ -35,12 +35,14 @@ class ConfigTest {
   void parsesSizesAndDurationsInEveryDocumentedForm() throws Exception {
     BulwarkConfig config = BulwarkConfig.fromJson(new JsonObject().put("http", new JsonObject()
         .put("maxBodySize", "16MiB").put("maxHeaderSize", "64KiB").put("maxInitialLineLength", 512)
-        .put("idleTimeout", "250ms").put("shutdownGrace", "5m").put("retryAfter", "30s")));
+        .put("idleTimeout", "250ms").put("retryAfter", "30s"))
+        .put("shutdown", new JsonObject().put("readinessGrace", "0s").put("timeout", "5m")));
     assertThat(config.http().maxBodySize()).isEqualTo(16L << 20);
     assertThat(config.http().maxHeaderSize()).isEqualTo(64 << 10);
     assertThat(config.http().maxInitialLineLength()).isEqualTo(512);
     assertThat(config.http().idleTimeout()).isEqualTo(Duration.ofMillis(250));
-    assertThat(config.http().shutdownGrace()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(config.shutdown().readinessGrace()).isZero();
+    assertThat(config.shutdown().timeout()).isEqualTo(Duration.ofMinutes(5));
     assertThat(Units.parseSize("1GiB")).isEqualTo(1L << 30);
     assertThat(Units.parseDuration("24h")).isEqualTo(Duration.ofHours(24));
     assertThat(Units.parseSize("99999999999999999999GiB")).isEqualTo(-1);
@@ -81,6 +83,19 @@ class ConfigTest {
         .hasMessageContaining("known keys in http: http.host, http.port");
     assertThatThrownBy(() -> BulwarkConfig.fromJson(new JsonObject("{\"htpp\":{}}")))
         .hasMessageStartingWith("unknown key htpp").hasMessageContaining("did you mean http?");
+  }
+
+  @Test
+  void theRenamedShutdownGraceIsRefusedNamingItsNewKey() {
+    assertThatThrownBy(() -> BulwarkConfig.fromJson(new JsonObject("{\"http\":{\"shutdownGrace\":\"10s\"}}")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("http.shutdownGrace (from json) was renamed shutdown.timeout: set that instead");
+    for (String variable : new String[] {"BULWARK_HTTP_SHUTDOWNGRACE", "BULWARK_HTTP_SHUTDOWN_GRACE"}) {
+      assertThatThrownBy(() -> BulwarkConfig.load(java.util.List.of(), java.util.Map.of(variable, "10s")))
+          .isInstanceOf(ConfigException.class)
+          .hasMessage(variable + " sets http.shutdownGrace, which was renamed shutdown.timeout: set "
+              + "BULWARK_SHUTDOWN_TIMEOUT instead");
+    }
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.bulwark.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bulwark.testing.JarProcess;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -14,15 +15,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.tools.Diagnostic;
 import javax.tools.DiagnosticCollector;
@@ -42,10 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ModulesDirIT {
 
   private static final String TOKEN = "modules-dir-it-0123456789abcdef";
-  private static final long START_WAIT_S = 30;
+  private static final Duration START_WAIT = Duration.ofSeconds(30);
   private static final Duration REQUEST_WAIT = Duration.ofSeconds(10);
-  private static final Pattern HTTP_PORT = Pattern.compile("Bulwark listening on 127\\.0\\.0\\.1:(\\d+)");
-  private static final Pattern ADMIN_PORT = Pattern.compile("Admin port on 127\\.0\\.0\\.1:(\\d+)");
 
   @TempDir
   static Path shared;
@@ -76,11 +71,10 @@ class ModulesDirIT {
     JsonObject config = baseConfig().put("modules", new JsonObject()
         .put("dir", modules.toString())
         .put("greet", new JsonObject().put("greeting", "ahoy").put("maxNameLength", 8)));
-    Process server = start(dir, config);
-    try {
-      String log = awaitStarted(server);
-      int httpPort = port(HTTP_PORT, log);
-      int adminPort = port(ADMIN_PORT, log);
+    try (JarProcess server = JarProcess.start(dir, config)) {
+      String log = server.awaitStarted();
+      int httpPort = JarProcess.port(JarProcess.HTTP_PORT, log);
+      int adminPort = JarProcess.port(JarProcess.ADMIN_PORT, log);
       HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
           .connectTimeout(REQUEST_WAIT).build();
 
@@ -109,12 +103,10 @@ class ModulesDirIT {
       assertThat(greetModule.getJsonArray("routes").getList())
           .containsExactly("GET /greet/:name", "GET /greet/:name/later");
 
-      String after = Files.readString(dir.resolve("out.txt"), StandardCharsets.UTF_8);
+      String after = server.out();
       assertThat(after.lines()).anySatisfy(line -> assertThat(line).contains(" INFO ")
           .contains("Route module greet (" + jar + "): GET /greet/:name, GET /greet/:name/later"));
       assertThat(after.lines()).noneSatisfy(line -> assertThat(line).contains(" ERROR "));
-    } finally {
-      stop(server);
     }
   }
 
@@ -127,16 +119,13 @@ class ModulesDirIT {
     Files.copy(jar, workDir.resolve("modules").resolve(jar.getFileName()));
     JsonObject config = baseConfig().put("modules", new JsonObject()
         .put("greet", new JsonObject().put("typo", 1)));
-    Process server = start(workDir, config);
-    try {
-      assertThat(server.waitFor(START_WAIT_S, TimeUnit.SECONDS)).as("bulwark exits").isTrue();
-      String err = Files.readString(workDir.resolve("err.txt"), StandardCharsets.UTF_8);
-      assertThat(server.exitValue()).as("exit status; stderr: %s", err).isEqualTo(2);
+    try (JarProcess server = JarProcess.start(workDir, config)) {
+      int status = server.exitStatus(START_WAIT);
+      String err = server.err();
+      assertThat(status).as("exit status; stderr: %s", err).isEqualTo(2);
       assertThat(err.lines()).hasSize(1);
       assertThat(err).contains("unknown key modules.greet.typo").contains("maxNameLength")
           .doesNotContain("Exception", "\tat ");
-    } finally {
-      stop(server);
     }
   }
 
@@ -186,44 +175,6 @@ class ModulesDirIT {
         .put("leaks", new JsonObject().put("nettyLevel", "PARANOID"));
   }
 
-  /** {@code java -jar target/bulwark.jar --config cfg.json} in {@code workDir}; output in out.txt and err.txt. */
-  private static Process start(Path workDir, JsonObject config) throws IOException {
-    Path fatJar = Path.of(System.getProperty("bulwark.fatJar", "target/bulwark.jar")).toAbsolutePath();
-    assertThat(fatJar).as("the fat jar, built by package").isRegularFile();
-    Path cfg = Files.writeString(workDir.resolve("cfg.json"), config.encodePrettily());
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-        "-jar", fatJar.toString(), "--config", cfg.toString()));
-    ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
-    pb.environment().keySet().removeIf(k -> k.startsWith("BULWARK_"));
-    pb.redirectOutput(workDir.resolve("out.txt").toFile()).redirectError(workDir.resolve("err.txt").toFile());
-    return pb.start();
-  }
-
-  /** The log once both ports are bound; fails (with stderr) if the child exits or takes too long. */
-  private String awaitStarted(Process server) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_WAIT_S);
-    Path out = dir.resolve("out.txt");
-    while (System.nanoTime() < deadline) {
-      String log = Files.readString(out, StandardCharsets.UTF_8);
-      if (HTTP_PORT.matcher(log).find() && ADMIN_PORT.matcher(log).find()) {
-        return log;
-      }
-      if (!server.isAlive()) {
-        break;
-      }
-      Thread.sleep(20); // polling a child process's output
-    }
-    throw new AssertionError("bulwark did not start; status " + (server.isAlive() ? "running" : server.exitValue())
-        + "\nstdout: " + Files.readString(out) + "\nstderr: " + Files.readString(dir.resolve("err.txt")));
-  }
-
-  private static int port(Pattern pattern, String log) {
-    Matcher m = pattern.matcher(log);
-    assertThat(m.find()).isTrue();
-    return Integer.parseInt(m.group(1));
-  }
-
   private static HttpResponse<String> get(HttpClient client, int port, String path, String token) throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
         .timeout(REQUEST_WAIT).GET();
@@ -231,16 +182,5 @@ class ModulesDirIT {
       request.header("Authorization", "Bearer " + token);
     }
     return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  /** SIGTERM, then a kill if it has not exited in time. */
-  private static void stop(Process server) throws InterruptedException {
-    if (!server.isAlive()) {
-      return;
-    }
-    server.destroy();
-    if (!server.waitFor(30, TimeUnit.SECONDS)) {
-      server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-    }
   }
 }

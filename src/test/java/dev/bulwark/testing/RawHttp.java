@@ -26,6 +26,17 @@ public final class RawHttp {
     return socket;
   }
 
+  /** True when a connection to {@code port} on loopback is refused (nothing listens there, or no longer). */
+  public static boolean refused(int port) {
+    try (Socket socket = connect(port)) {
+      return false;
+    } catch (java.net.ConnectException e) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   /** Connects and sends {@code GET path} (keep-alive), leaving the answer to the caller: a client mid-request. */
   public static Socket get(int port, String path) throws IOException {
     Socket socket = connect(port);

@@ -45,7 +45,9 @@ public final class TestServer implements AutoCloseable {
       throws IOException, ConfigException {
     Path dir = Files.createTempDirectory("bulwark-test");
     JsonObject json = new JsonObject()
-        .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0).put("shutdownGrace", "2s"))
+        .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0))
+        // No readiness grace: no load balancer waits on a test's server, and each test would wait it out.
+        .put("shutdown", new JsonObject().put("readinessGrace", "0s").put("timeout", "2s"))
         .put("admin", new JsonObject().put("port", 0).put("tokenFile", dir.resolve("admin.token").toString()))
         // An existing root, so the start's WARN about a missing one is only seen by the tests that want it.
         .put("files", new JsonObject().put("root", dir.toString()));
