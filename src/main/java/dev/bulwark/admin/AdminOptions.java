@@ -1,6 +1,7 @@
 package dev.bulwark.admin;
 
 import dev.bulwark.spi.Ranges;
+import dev.bulwark.tls.TlsOptions;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -45,6 +46,7 @@ public final class AdminOptions {
   private String dumpDir = DEFAULT_DUMP_DIR;
   private int maxDumps = DEFAULT_MAX_DUMPS;
   private int maxProfileSeconds = DEFAULT_MAX_PROFILE_SECONDS;
+  private TlsOptions tls = new TlsOptions();
 
   /** The defaults. */
   public AdminOptions() {
@@ -61,6 +63,7 @@ public final class AdminOptions {
     dumpDir = other.dumpDir;
     maxDumps = other.maxDumps;
     maxProfileSeconds = other.maxProfileSeconds;
+    tls = new TlsOptions(other.tls);
   }
 
   public boolean enabled() {
@@ -173,6 +176,18 @@ public final class AdminOptions {
     return this;
   }
 
+  /** TLS on the admin port; with a client CA file, a client certificate it issued is required besides the token. */
+  public TlsOptions tls() {
+    return tls;
+  }
+
+  /** Takes a copy of {@code tls}. */
+  public AdminOptions setTls(TlsOptions tls) {
+    Ranges.check(tls != null, "tls", null, "TLS options");
+    this.tls = new TlsOptions(tls);
+    return this;
+  }
+
   /** These options under the keys of the {@code admin} config section; a token that is set shows as {@code ****}. */
   public JsonObject toJson() {
     return new JsonObject()
@@ -184,6 +199,7 @@ public final class AdminOptions {
         .put("maxHistogramRows", maxHistogramRows)
         .put("dumpDir", dumpDir)
         .put("maxDumps", maxDumps)
-        .put("maxProfileSeconds", maxProfileSeconds);
+        .put("maxProfileSeconds", maxProfileSeconds)
+        .put("tls", tls.toJson());
   }
 }

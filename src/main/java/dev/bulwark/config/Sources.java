@@ -26,6 +26,11 @@ final class Sources {
     }
   }
 
+  /** A value given under the former name {@code old} of key {@code path} now stands there, from the same source. */
+  void renamed(String old, String path) {
+    origin.put(path, origin.get(old) + ", as " + old);
+  }
+
   String originOf(String path) {
     return origin.get(path);
   }
