@@ -23,7 +23,9 @@ import java.util.function.BooleanSupplier;
  * open ones, or at CRITICAL pressure with {@code memory.refuseConnectionsWhenCritical}, it is closed at once, before
  * any of its requests is parsed, and counted; otherwise its HTTP/1.x request heads get {@code http.headerTimeout} to
  * arrive ({@link HeadDeadline}), its requests' framing is checked ({@link RequestFraming}) and its responses carry
- * {@code nosniff} ({@link NoSniffEncoder}). Per connection, not per request: the hot path never sees it.
+ * {@code nosniff} ({@link NoSniffEncoder}). Over TLS a connection reaches it once its handshake has completed; the
+ * handshakes that time out ({@code http.tls.handshakeTimeout}) or fail are counted here too. Per connection, not per
+ * request: the hot path never sees it.
  */
 final class ConnectionGuard implements Handler<HttpConnection> {
 

@@ -1,5 +1,7 @@
 package dev.bulwark.tls;
 
+import io.vertx.core.VertxException;
+import io.vertx.core.net.impl.pkcs1.PrivateKeyParser;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,9 +26,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads the PEM files TLS options name and checks them as Vert.x will use them, so that a missing, unreadable or wrong
- * file stops the start with one sentence naming what is wrong, never a stack trace from the first handshake. Each
- * check throws an {@link IllegalArgumentException} whose message completes "{@code <key> = <file>: }". Call at start,
+ * Reads the PEM files TLS options name and checks them as Vert.x will use them (keys are parsed by Vert.x's own
+ * parser), so that a missing, unreadable or wrong file stops the start with one sentence naming what is wrong, never a
+ * stack trace from the first handshake. Each check throws an {@link IllegalArgumentException} whose message completes "{@code <key> = <file>: }". Call at start,
  * off any event loop: it reads files.
  */
 public final class PemFiles {
@@ -71,26 +73,15 @@ public final class PemFiles {
   }
 
   /**
-   * Checks that {@code file} holds one unencrypted private key in a form Vert.x reads and, for a PKCS#8 key, that it is
-   * the key of {@code certificate} (a key from another pair would fail every handshake).
+   * Checks that {@code file} holds an unencrypted private key in a form Vert.x reads (parsed by Vert.x's own parser),
+   * and that it is the key of {@code certificate}: a key from another pair would fail every handshake.
    */
   public static void checkKey(String file, X509Certificate certificate) {
     List<Block> keys = blocks(file).stream().filter(b -> b.label().endsWith("PRIVATE KEY")).toList();
     if (keys.isEmpty()) {
       throw new IllegalArgumentException("expected a PEM file with a private key: " + KEY_FORMS);
     }
-    Block key = keys.get(0);
-    switch (key.label()) {
-      case "ENCRYPTED PRIVATE KEY" -> throw new IllegalArgumentException("the key is encrypted, and Bulwark reads "
-          + "unencrypted keys only: decrypt it into a file only Bulwark's user can read (openssl pkcs8 -in KEY "
-          + "-out PLAIN; chmod 600 PLAIN)");
-      case "PRIVATE KEY" -> checkPair(parse(key.der(), certificate.getPublicKey().getAlgorithm()), certificate);
-      case "RSA PRIVATE KEY", "EC PRIVATE KEY" -> {
-        // Vert.x parses these itself; the pair is checked by the first handshake.
-      }
-      default -> throw new IllegalArgumentException("a " + key.label() + " block, which Vert.x does not read: "
-          + "expected " + KEY_FORMS);
-    }
+    checkPair(parse(keys.get(0)), certificate);
   }
 
   /** A sentence for the start's log when {@code certificate} is expired, not yet valid or expires soon; else null. */
@@ -109,16 +100,27 @@ public final class PemFiles {
     return null;
   }
 
-  private static PrivateKey parse(byte[] der, String algorithm) {
-    if (!algorithm.equals("RSA") && !algorithm.equals("EC")) {
-      throw new IllegalArgumentException("the certificate's key is " + algorithm + ", and Vert.x reads RSA and EC "
-          + "keys only");
-    }
+  private static PrivateKey parse(Block key) {
     try {
-      return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalArgumentException("the PRIVATE KEY block is not an " + algorithm + " key, as the certificate's "
-          + "is (" + e.getMessage() + ")");
+      switch (key.label()) {
+        case "PRIVATE KEY": {
+          String algorithm = PrivateKeyParser.getPKCS8EncodedKeyAlgorithm(key.der());
+          return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(key.der()));
+        }
+        case "RSA PRIVATE KEY":
+          return KeyFactory.getInstance("RSA").generatePrivate(PrivateKeyParser.getRSAKeySpec(key.der()));
+        case "EC PRIVATE KEY":
+          return KeyFactory.getInstance("EC").generatePrivate(PrivateKeyParser.getECKeySpec(key.der()));
+        case "ENCRYPTED PRIVATE KEY":
+          throw new IllegalArgumentException("the key is encrypted, and Bulwark reads unencrypted keys only: decrypt it "
+              + "into a file only Bulwark's user can read (openssl pkcs8 -in KEY -out PLAIN; chmod 600 PLAIN)");
+        default:
+          throw new IllegalArgumentException("a " + key.label() + " block, which Vert.x does not read: expected "
+              + KEY_FORMS);
+      }
+    } catch (GeneralSecurityException | VertxException e) {
+      throw new IllegalArgumentException("the " + key.label() + " block is not a key Vert.x reads (RSA or EC): "
+          + e.getMessage());
     }
   }
 
