@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import dev.bulwark.stream.UploadOptions;
 import dev.bulwark.testing.CapturedLog;
 import dev.bulwark.testing.Curl;
 import dev.bulwark.testing.SelfSignedPem;
@@ -28,6 +29,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -150,6 +152,13 @@ class GuardrailsOverEveryProtocolTest {
       assertThat(out).isEqualTo("431 " + (protocol == Protocol.HTTP1_TLS ? "1.1" : "2"));
       return null;
     });
+  }
+
+  @Test
+  void http2sHeaderListLimitFollowsHttpMaxHeaderSize() {
+    HttpOptions http = new HttpOptions().setMaxHeaderSize(16 << 10);
+    assertThat(HttpVerticle.serverOptions(http, new UploadOptions()).getInitialSettings().getMaxHeaderListSize())
+        .as("advertised in SETTINGS and enforced by the HPACK decoder").isEqualTo(16 << 10);
   }
 
   @ParameterizedTest(name = "{0}")
