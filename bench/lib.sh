@@ -8,16 +8,20 @@ JAR="${JAR_PATH:-$ROOT/target/bulwark.jar}"
 JVM_FLAGS=${JVM_FLAGS:-"-Xms256m -Xmx256m -XX:+UseG1GC"}
 PIDS=()
 
-ensure_tools() {
-  if ! command -v wrk >/dev/null 2>&1; then
-    if [ "$(id -u)" -eq 0 ]; then
-      echo "bench: installing wrk with apt-get" >&2
-      DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
-    else
-      echo "bench: wrk is missing: apt-get install wrk" >&2; exit 1
-    fi
+# ensure_command COMMAND PACKAGE: installs Debian's PACKAGE with apt-get when COMMAND is missing (as root).
+ensure_command() {
+  command -v "$1" >/dev/null 2>&1 && return 0
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "bench: installing $2 with apt-get" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
+  else
+    echo "bench: $1 is missing: apt-get install $2" >&2; exit 1
   fi
+}
+
+ensure_tools() {
+  ensure_command wrk wrk
   command -v curl >/dev/null 2>&1 || { echo "bench: curl is missing" >&2; exit 1; }
 }
 
@@ -62,7 +66,7 @@ start_bulwark() {
 
 start_bare() {
   local port=$1 log=$2
-  (cd "$WORK" && exec java $JVM_FLAGS -cp "$JAR:$WORK/classes" BareHello "$port" "${INSTANCES:-2}" >"$log" 2>&1) &
+  (cd "$WORK" && exec java $JVM_FLAGS -cp "$JAR:$WORK/classes" BareHello "$port" "${INSTANCES:-2}" ${BARE_ARGS:-} >"$log" 2>&1) &
   STARTED=$!
   PIDS+=("$STARTED")
 }
@@ -86,11 +90,12 @@ bench_status() {
   admin_status "$ADMIN_TOKEN" "$ADMIN_PORT"
 }
 
-# wait_ready URL [tries] [method]: polls every 10 ms until a 200 (to a GET, or to METHOD).
+# wait_ready URL [tries] [method]: polls every 10 ms until a 200 (to a GET, or to METHOD; https: any
+# certificate, they are the bench's own).
 wait_ready() {
   local url=$1 tries=${2:-1000} method=${3:-GET}
   for _ in $(seq 1 "$tries"); do
-    [ "$(curl -s -X "$method" -o /dev/null -w '%{http_code}' "$url")" = "200" ] && return 0
+    [ "$(curl -sk -X "$method" -o /dev/null -w '%{http_code}' "$url")" = "200" ] && return 0
     sleep 0.01
   done
   echo "bench: $method $url never answered 200" >&2; return 1
@@ -127,6 +132,31 @@ run_wrk() {
   p50=$(awk '$1 == "50%" {print $2}' "$out")
   p99=$(awk '$1 == "99%" {print $2}' "$out")
   echo "${rps%.*} $(to_us "$p50") $(to_us "$p99")"
+}
+
+# run_h2load URL SECONDS OUTFILE: one measured HTTP/2 run (h2c for http://, h2 by ALPN for https://) with
+# -c WRK_CONNECTIONS connections of -m H2_STREAMS streams each; prints "reqs mean_us" (h2load has no percentiles).
+run_h2load() {
+  local url=$1 secs=$2 out=$3
+  h2load -t"${WRK_THREADS:-1}" -c"${WRK_CONNECTIONS:-32}" -m"${H2_STREAMS:-10}" -D "$secs" "$url" >"$out" 2>&1
+  local rps mean protocol
+  rps=$(awk '/^finished in/ {print $4}' "$out")
+  mean=$(awk '/^time for request:/ {print $6}' "$out")
+  protocol=$(awk '/^Application protocol:/ {print $3}' "$out")
+  case "$protocol" in
+    h2|h2c) ;;
+    *) echo "bench: h2load on $url spoke \"$protocol\", not HTTP/2: see $out" >&2 ;;
+  esac
+  echo "${rps%.*} $(to_us "$mean")"
+}
+
+# make_cert DIR: a self-signed EC P-256 certificate for 127.0.0.1 and localhost, DIR/cert.pem and DIR/key.pem
+# (PKCS#8), made once; bench use only (the tests make theirs with the JDK's keytool).
+make_cert() {
+  mkdir -p "$1"
+  [ -f "$1/cert.pem" ] && [ -f "$1/key.pem" ] && return 0
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 30 -subj /CN=localhost \
+    -addext subjectAltName=IP:127.0.0.1,DNS:localhost -keyout "$1/key.pem" -out "$1/cert.pem" 2>/dev/null
 }
 
 median() {

@@ -4,9 +4,13 @@
 # pairs of Bulwark and bare router (one pair after the other) under ALLOC_JVM_FLAGS (serial GC, TLABs off, fixed
 # young gen), read from eden with jstat around each wrk run (see alloc_window in lib.sh), minus each server's idle
 # allocation over the same time.
+# Between the two, a protocol pass: the same comparison over h2c (h2load, prior knowledge), HTTP/2 over TLS (h2load,
+# ALPN) and HTTP/1.1 over TLS (wrk), Bulwark with http.h2c or http.tls against the bare router set up the same way;
+# reported as rows, with no bar.
 # Knobs (env): ROUNDS (8), SECONDS_PER_RUN (8), WARMUP_SECONDS (10), INSTANCES (2), WRK_THREADS (1),
-# WRK_CONNECTIONS (32), JVM_FLAGS, ALLOC_PROCESSES (3; 0 skips the pass), ALLOC_RUNS (3), ALLOC_SECONDS (5),
-# ALLOC_JVM_FLAGS, ALLOC_BAR (64: the most bytes per request Bulwark may allocate above the bare router).
+# WRK_CONNECTIONS (32), JVM_FLAGS, PROTOCOL_ROUNDS (3; 0 skips the protocol pass), H2_STREAMS (10: streams per h2load
+# connection), ALLOC_PROCESSES (3; 0 skips the pass), ALLOC_RUNS (3), ALLOC_SECONDS (5), ALLOC_JVM_FLAGS, ALLOC_BAR
+# (64: the most bytes per request Bulwark may allocate above the bare router).
 ALLOC_JVM_FLAGS=${ALLOC_JVM_FLAGS:-"-Xms1g -Xmx1g -Xmn768m -XX:+UseSerialGC -XX:-UseTLAB"}
 
 run_scenario() {
@@ -50,7 +54,11 @@ run_scenario() {
   med_r=$(printf '%s' "$rrps" | median | xargs printf '%.0f')
   stop_server "$bpid"
   stop_server "$rpid"
-  # Into a file, not $(...): the servers it starts must stay visible to the EXIT trap.
+  # Into files, not $(...): the servers they start must stay visible to the EXIT trap.
+  : >"$WORK/overhead-protocols.md"
+  if [ "${PROTOCOL_ROUNDS:-3}" -gt 0 ]; then
+    protocol_pass "$warm" >"$WORK/overhead-protocols.md"
+  fi
   : >"$WORK/overhead-alloc.md"
   if [ "${ALLOC_PROCESSES:-3}" -gt 0 ] && [ "${ALLOC_RUNS:-3}" -gt 0 ]; then
     alloc_pass "$warm" >"$WORK/overhead-alloc.md"
@@ -59,7 +67,7 @@ run_scenario() {
   echo "# overhead: Bulwark GET /hello vs bare vertx-web"
   echo
   printf '%s\n' "$header"
-  echo "- command: \`ROUNDS=$rounds SECONDS_PER_RUN=$secs WARMUP_SECONDS=$warm INSTANCES=${INSTANCES:-2} ALLOC_PROCESSES=${ALLOC_PROCESSES:-3} ALLOC_RUNS=${ALLOC_RUNS:-3} ALLOC_SECONDS=${ALLOC_SECONDS:-5} bench/run overhead\`"
+  echo "- command: \`ROUNDS=$rounds SECONDS_PER_RUN=$secs WARMUP_SECONDS=$warm INSTANCES=${INSTANCES:-2} PROTOCOL_ROUNDS=${PROTOCOL_ROUNDS:-3} H2_STREAMS=${H2_STREAMS:-10} ALLOC_PROCESSES=${ALLOC_PROCESSES:-3} ALLOC_RUNS=${ALLOC_RUNS:-3} ALLOC_SECONDS=${ALLOC_SECONDS:-5} bench/run overhead\`"
   echo "- load: \`wrk -t${WRK_THREADS:-1} -c${WRK_CONNECTIONS:-32} -d${secs}s --latency http://127.0.0.1:PORT/hello\`, alternated (odd rounds Bulwark first, even rounds bare first), after ${warm}s warm-up each"
   echo "- jar: a copy of \`${JAR_PATH:-target/bulwark.jar}\` taken at the start, sha256 $JAR_SHA..."
   echo "- Bulwark: \`java $JVM_FLAGS -jar target/bulwark.jar\` on built-in defaults (metrics, JVM meters, admission, body limit, admin port all on), ${INSTANCES:-2} event loops"
@@ -70,9 +78,89 @@ run_scenario() {
   printf '%s' "$rows"
   echo
   echo "**Median of per-round ratios Bulwark/bare: $med_ratio** (median req/s: Bulwark $med_b, bare $med_r)."
+  if [ -s "$WORK/overhead-protocols.md" ]; then
+    echo
+    cat "$WORK/overhead-protocols.md"
+  fi
   if [ -s "$WORK/overhead-alloc.md" ]; then
     echo
     cat "$WORK/overhead-alloc.md"
+  fi
+}
+
+# protocol_pass WARMUP_SECONDS: for h2c, then TLS, a fresh Bulwark (BULWARK_HTTP_H2C, or BULWARK_HTTP_TLS_* with a
+# self-signed certificate made by make_cert) and a bare router set up the same way (BareHello h2c / tls), warmed up
+# with each load, then PROTOCOL_ROUNDS rounds per load, alternated as the main rounds are. Loads: h2c and h2 with
+# h2load (its mean time per request as latency), HTTP/1.1 over TLS with wrk (its p50). Prints the protocol section.
+protocol_pass() {
+  local warm=$1 rounds=${PROTOCOL_ROUNDS:-3} secs=${SECONDS_PER_RUN:-8}
+  local bport=18084 aport=19094 rport=18085 bpid rpid mode load i rows="" summary=""
+  local tls_dir="$WORK/tls"
+  ensure_command h2load nghttp2-client
+  make_cert "$tls_dir"
+  for mode in h2c tls; do
+    ensure_ports_free $bport $aport $rport
+    if [ "$mode" = h2c ]; then
+      BULWARK_HTTP_H2C=true start_bulwark $bport $aport "$WORK/protocol-bulwark-h2c.log"
+      bpid=$STARTED
+      BARE_ARGS=h2c start_bare $rport "$WORK/protocol-bare-h2c.log"
+    else
+      BULWARK_HTTP_TLS_ENABLED=true BULWARK_HTTP_TLS_CERT_FILE="$tls_dir/cert.pem" \
+        BULWARK_HTTP_TLS_KEY_FILE="$tls_dir/key.pem" start_bulwark $bport $aport "$WORK/protocol-bulwark-tls.log"
+      bpid=$STARTED
+      BARE_ARGS="tls $tls_dir/cert.pem $tls_dir/key.pem" start_bare $rport "$WORK/protocol-bare-tls.log"
+    fi
+    rpid=$STARTED
+    local scheme=http
+    [ "$mode" = tls ] && scheme=https
+    wait_ready "$scheme://127.0.0.1:$bport/hello"
+    wait_ready "$scheme://127.0.0.1:$rport/hello"
+    ensure_alive "$bpid" Bulwark
+    ensure_alive "$rpid" bare
+    local loads=h2c
+    [ "$mode" = tls ] && loads="h2 https1"
+    for load in $loads; do
+      protocol_load "$load" "$scheme://127.0.0.1:$bport/hello" "$warm" "$WORK/protocol-warm-bulwark-$load.txt" >/dev/null
+      protocol_load "$load" "$scheme://127.0.0.1:$rport/hello" "$warm" "$WORK/protocol-warm-bare-$load.txt" >/dev/null
+      local ratios="" b_rps b_lat r_rps r_lat ratio
+      for i in $(seq 1 "$rounds"); do
+        if [ $((i % 2)) -eq 1 ]; then
+          read -r b_rps b_lat < <(protocol_load "$load" "$scheme://127.0.0.1:$bport/hello" "$secs" "$WORK/protocol-bulwark-$load-$i.txt")
+          read -r r_rps r_lat < <(protocol_load "$load" "$scheme://127.0.0.1:$rport/hello" "$secs" "$WORK/protocol-bare-$load-$i.txt")
+        else
+          read -r r_rps r_lat < <(protocol_load "$load" "$scheme://127.0.0.1:$rport/hello" "$secs" "$WORK/protocol-bare-$load-$i.txt")
+          read -r b_rps b_lat < <(protocol_load "$load" "$scheme://127.0.0.1:$bport/hello" "$secs" "$WORK/protocol-bulwark-$load-$i.txt")
+        fi
+        ratio=$(awk -v a="$b_rps" -v b="$r_rps" 'BEGIN { printf "%.3f", (b > 0) ? a / b : 0 }')
+        rows+="| $load | $i | $b_rps | $b_lat | $r_rps | $r_lat | $ratio |"$'\n'
+        ratios+="$ratio"$'\n'
+      done
+      summary+="$load $(printf '%s' "$ratios" | median | xargs printf '%.3f'); "
+    done
+    stop_server "$bpid"
+    stop_server "$rpid"
+  done
+
+  echo "## Over other protocols: GET /hello (reported, no bar)"
+  echo
+  echo "- servers: after the throughput rounds, a fresh pair per mode with \`$JVM_FLAGS\` and \`INSTANCES=${INSTANCES:-2}\`: Bulwark with \`BULWARK_HTTP_H2C=true\`, then with \`BULWARK_HTTP_TLS_ENABLED=true\` and a self-signed EC P-256 certificate (openssl, PEM); bare as \`BareHello PORT INSTANCES h2c\` / \`tls CERT KEY\` (same Vert.x options: h2c on, or TLS with ALPN on the JDK engine)"
+  echo "- load: h2c and h2 (ALPN): \`h2load -t${WRK_THREADS:-1} -c${WRK_CONNECTIONS:-32} -m${H2_STREAMS:-10} -D $secs URL\` (latency: h2load's mean time per request); https1: \`wrk -t${WRK_THREADS:-1} -c${WRK_CONNECTIONS:-32} -d${secs}s --latency https://...\` (latency: p50); $rounds rounds per load, alternated, after ${warm}s warm-up each"
+  echo
+  echo "| protocol | round | Bulwark req/s | latency us | bare req/s | latency us | Bulwark/bare |"
+  echo "|---|---|---|---|---|---|---|"
+  printf '%s' "$rows"
+  echo
+  echo "**Median of per-round ratios Bulwark/bare by protocol: ${summary%; }.**"
+}
+
+# protocol_load LOAD URL SECONDS OUTFILE: one run of LOAD (h2c, h2: h2load; https1: wrk); prints "req/s latency_us".
+protocol_load() {
+  local load=$1 url=$2 secs=$3 out=$4 rps p50 p99
+  if [ "$load" = https1 ]; then
+    read -r rps p50 p99 < <(run_wrk "$url" "$secs" "$out")
+    echo "$rps $p50"
+  else
+    run_h2load "$url" "$secs" "$out"
   fi
 }
 

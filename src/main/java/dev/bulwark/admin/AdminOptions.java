@@ -1,6 +1,7 @@
 package dev.bulwark.admin;
 
 import dev.bulwark.spi.Ranges;
+import dev.bulwark.tls.TlsOptions;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -50,6 +51,7 @@ public final class AdminOptions {
   private int maxDumps = DEFAULT_MAX_DUMPS;
   private int maxProfileSeconds = DEFAULT_MAX_PROFILE_SECONDS;
   private int maxLoggerNameLength = DEFAULT_MAX_LOGGER_NAME_LENGTH;
+  private TlsOptions tls = new TlsOptions();
 
   /** The defaults. */
   public AdminOptions() {
@@ -67,6 +69,7 @@ public final class AdminOptions {
     maxDumps = other.maxDumps;
     maxProfileSeconds = other.maxProfileSeconds;
     maxLoggerNameLength = other.maxLoggerNameLength;
+    tls = new TlsOptions(other.tls);
   }
 
   public boolean enabled() {
@@ -189,6 +192,18 @@ public final class AdminOptions {
     return this;
   }
 
+  /** TLS on the admin port; with a client CA file, a client certificate it issued is required besides the token. */
+  public TlsOptions tls() {
+    return tls;
+  }
+
+  /** Takes a copy of {@code tls}. */
+  public AdminOptions setTls(TlsOptions tls) {
+    Ranges.check(tls != null, "tls", null, "TLS options");
+    this.tls = new TlsOptions(tls);
+    return this;
+  }
+
   /** These options under the keys of the {@code admin} config section; a token that is set shows as {@code ****}. */
   public JsonObject toJson() {
     return new JsonObject()
@@ -201,6 +216,7 @@ public final class AdminOptions {
         .put("dumpDir", dumpDir)
         .put("maxDumps", maxDumps)
         .put("maxProfileSeconds", maxProfileSeconds)
-        .put("maxLoggerNameLength", maxLoggerNameLength);
+        .put("maxLoggerNameLength", maxLoggerNameLength)
+        .put("tls", tls.toJson());
   }
 }

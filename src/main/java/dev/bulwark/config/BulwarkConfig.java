@@ -53,12 +53,14 @@ public final class BulwarkConfig {
   private final String modulesDir;
   private final List<String> moduleNames;
   private final List<Key> keys;
+  private final List<Key> formerNames;
+  private final List<String> notices;
   private final Map<String, Object> typed;
   private String overcommitted;
   private int maxConnections;
 
-  private BulwarkConfig(Section root, List<Key> keys, Map<String, Object> typed, ModuleSource moduleSource)
-      throws ConfigException {
+  private BulwarkConfig(Section root, List<Key> keys, Map<String, Object> typed, List<String> notices,
+      ModuleSource moduleSource) throws ConfigException {
     this.http = ServerSections.http(root.section("http"));
     this.shutdown = ServerSections.shutdown(root.section("shutdown"));
     this.admin = ServerSections.admin(root.section("admin"));
@@ -99,7 +101,9 @@ public final class BulwarkConfig {
       m.getValue().declare(modules.section(name));
     }
     this.moduleNames = List.copyOf(names);
-    this.keys = Collections.unmodifiableList(keys);
+    this.keys = keys.stream().filter(k -> !k.type().equals(Key.RENAMED)).toList();
+    this.formerNames = keys.stream().filter(k -> k.type().equals(Key.RENAMED)).toList();
+    this.notices = Collections.unmodifiableList(notices);
     this.typed = typed;
   }
 
@@ -109,7 +113,8 @@ public final class BulwarkConfig {
   static BulwarkConfig build(JsonObject merged, Sources sources, ModuleSource modules) throws ConfigException {
     List<Key> keys = new ArrayList<>();
     Map<String, Object> typed = new java.util.HashMap<>();
-    return new BulwarkConfig(new Section("", merged, sources, keys, typed), keys, typed, modules);
+    List<String> notices = new ArrayList<>();
+    return new BulwarkConfig(new Section("", merged, sources, keys, typed, notices), keys, typed, notices, modules);
   }
 
   /**
@@ -289,6 +294,19 @@ public final class BulwarkConfig {
   /** Every key in declaration order, with its default and the value in force. */
   public List<Key> keys() {
     return keys;
+  }
+
+  /** Former names still accepted for keys (each {@link Key#value()} is the key it now is): for the environment. */
+  List<Key> formerNames() {
+    return formerNames;
+  }
+
+  /**
+   * What the operator should read at start, one sentence each, to be logged at WARN: a key given under its former
+   * name, a certificate that has expired or soon will.
+   */
+  public List<String> notices() {
+    return notices;
   }
 
   /** The effective config as JSON, secrets that are set masked: what {@code --print-config} prints. */

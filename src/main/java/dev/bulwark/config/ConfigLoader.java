@@ -42,7 +42,9 @@ final class ConfigLoader {
     Map<String, ModuleSource.Declaration> found = modules.modules(dir);
     ModuleSource once = ignored -> found;
     // The defaults pass lists every key, so environment names can be matched to keys exactly.
-    List<Key> known = BulwarkConfig.build(new JsonObject(), new Sources(), once).keys();
+    BulwarkConfig defaults = BulwarkConfig.build(new JsonObject(), new Sources(), once);
+    List<Key> known = new ArrayList<>(defaults.keys());
+    known.addAll(defaults.formerNames());
     mergeEnvironment(merged, sources, env, known);
     return load(merged, sources, once);
   }

@@ -9,6 +9,9 @@ package dev.bulwark.config;
 public record Key(String path, String type, Object defaultValue, Object value, boolean secret, String meaning,
     String source) {
 
+  /** The type of a former name still accepted for a key (its value names the key): never listed or printed. */
+  static final String RENAMED = "renamed";
+
   /** The value as {@code --print-config} shows it: secrets that are set print as {@code "****"}. */
   Object shownValue() {
     if (secret && value instanceof String s && !s.isEmpty()) {

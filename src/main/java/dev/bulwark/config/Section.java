@@ -17,13 +17,16 @@ public final class Section {
   private final Sources sources;
   private final List<Key> keys;
   private final java.util.Map<String, Object> typed;
+  private final List<String> notices;
 
-  Section(String path, JsonObject json, Sources sources, List<Key> keys, java.util.Map<String, Object> typed) {
+  Section(String path, JsonObject json, Sources sources, List<Key> keys, java.util.Map<String, Object> typed,
+      List<String> notices) {
     this.path = path;
     this.json = json;
     this.sources = sources;
     this.keys = keys;
     this.typed = typed;
+    this.notices = notices;
   }
 
   /**
@@ -60,7 +63,35 @@ public final class Section {
       throw sources.error(p, raw, "expected an object of settings");
     }
     keys.add(new Key(p, "section", null, null, false, null, sources.labelOf(p)));
-    return new Section(p, raw == null ? new JsonObject() : (JsonObject) raw, sources, keys, typed);
+    return new Section(p, raw == null ? new JsonObject() : (JsonObject) raw, sources, keys, typed, notices);
+  }
+
+  /**
+   * Declares {@code old} as the former name of this section's key {@code name}: a value given under it (in a file or
+   * by its environment variable) is read as {@code name}'s, and a notice for the start's log asks for the rename;
+   * both given is an error. Call before reading {@code name}.
+   */
+  void renamed(String old, String name) throws ConfigException {
+    keys.add(new Key(pathOf(old), Key.RENAMED, null, pathOf(name), false, "Former name of `" + pathOf(name) + "`.",
+        sources.labelOf(pathOf(old))));
+    if (!json.containsKey(old)) {
+      return;
+    }
+    String from = sources.originOf(pathOf(old));
+    if (json.containsKey(name)) {
+      throw new ConfigException(pathOf(old) + " (from " + from + ") and " + pathOf(name) + " (from "
+          + sources.originOf(pathOf(name)) + ") are one setting under its former and its new name; keep "
+          + pathOf(name));
+    }
+    json.put(name, json.remove(old));
+    sources.renamed(pathOf(old), pathOf(name));
+    notice(pathOf(old) + " (from " + from + ") is deprecated: it is now " + pathOf(name)
+        + ", with the same meaning; rename it, the old name will be refused in a later release");
+  }
+
+  /** Something the operator should read at start (a deprecated key, a certificate about to expire): logged at WARN. */
+  void notice(String sentence) {
+    notices.add(sentence);
   }
 
   public String string(String name, String def, String meaning) throws ConfigException {

@@ -19,7 +19,7 @@ final class ServerSections {
   }
 
   static HttpOptions http(Section s) throws ConfigException {
-    return new HttpOptions()
+    HttpOptions options = new HttpOptions()
         .setHost(s.string("host", HttpOptions.DEFAULT_HOST, "Address the main port binds to."))
         .setPort(s.integer("port", HttpOptions.DEFAULT_PORT, HttpOptions.MIN_PORT, HttpOptions.MAX_PORT,
             "Main HTTP port; 0 picks one free port that every event loop serves (logged)."))
@@ -56,14 +56,25 @@ final class ServerSections {
             HttpOptions.MIN_HEADER_TIMEOUT, HttpOptions.MAX_HEADER_TIMEOUT, "A request head (request line and "
                 + "headers) must arrive whole within this time from its first byte, or from the connection's start; "
                 + "otherwise the connection is closed and counted, whatever `idleTimeout` says (HTTP/1.x)."))
-        .setCleartextHttp2(s.bool("cleartextHttp2", HttpOptions.DEFAULT_CLEARTEXT_HTTP2, "Serves HTTP/2 without TLS "
-            + "(h2c: prior knowledge and `Upgrade: h2c`). Off by default: while it is on, Vert.x makes a connection "
-            + "known only when its first request head is complete, so a slow first head escapes `maxConnections` and "
-            + "`headerTimeout` until then (`idleTimeout` still closes a silent one)."))
         .setCloseLinger(s.duration("closeLinger", HttpOptions.DEFAULT_CLOSE_LINGER, HttpOptions.MIN_CLOSE_LINGER,
             HttpOptions.MAX_CLOSE_LINGER, "A connection closed with its request body unread (an early 413, say) "
                 + "sends its answer and a FIN, then reads and drops what the client still sends for at most this "
                 + "long, so the close does not reset the answer away; 0s closes at once."));
+    s.renamed("cleartextHttp2", "h2c");
+    boolean h2c = s.bool("h2c", HttpOptions.DEFAULT_H2C, "Serves cleartext HTTP/2 (h2c: prior knowledge and "
+        + "`Upgrade: h2c`) beside HTTP/1.x, for a proxy in front that speaks it; not with `http.tls` (over TLS, "
+        + "HTTP/2 comes by ALPN). Off by default: while it is on, Vert.x makes a connection known only when its first "
+        + "request head is complete, so a slow first head escapes `maxConnections` and `headerTimeout` until then "
+        + "(`idleTimeout` still closes a silent one). Formerly `http.cleartextHttp2`, still read with a warning.");
+    options.setTls(TlsSections.tls(s.section("tls"), "the main port", false, "A TLS handshake must complete within "
+        + "this time of the connection's start, or the connection is closed and counted. Until then a connection "
+        + "counts against neither `maxConnections` nor `headerTimeout` (whose clock starts once it completes), and "
+        + "`idleTimeout` does not apply."));
+    if (h2c && options.tls().enabled()) {
+      throw s.invalid("h2c", true, "expected false while http.tls.enabled is true: over TLS, HTTP/2 is negotiated by "
+          + "ALPN; h2c is cleartext HTTP/2 for a proxy in front");
+    }
+    return options.setH2c(h2c);
   }
 
   static ShutdownOptions shutdown(Section s) throws ConfigException {
@@ -98,7 +109,9 @@ final class ServerSections {
             "Longest JFR recording `/admin/profile?seconds=N` takes (above it: 400)."))
         .setMaxLoggerNameLength(s.integer("maxLoggerNameLength", AdminOptions.DEFAULT_MAX_LOGGER_NAME_LENGTH,
             AdminOptions.MIN_MAX_LOGGER_NAME_LENGTH, AdminOptions.MAX_MAX_LOGGER_NAME_LENGTH,
-            "Longest logger name `/admin/loggers/{name}` accepts (longer: 400 `bad_logger`)."));
+            "Longest logger name `/admin/loggers/{name}` accepts (longer: 400 `bad_logger`)."))
+        .setTls(TlsSections.tls(s.section("tls"), "the admin port", true, "A TLS handshake on the admin port must "
+            + "complete within this time of the connection's start, or the connection is closed."));
     String token = s.secret("token", AdminOptions.DEFAULT_TOKEN,
         "Bearer token for every admin route (also env `BULWARK_ADMIN_TOKEN`); when empty one is generated.");
     String tokenFile = s.string("tokenFile", AdminOptions.DEFAULT_TOKEN_FILE, "Where a generated token is written "

@@ -47,6 +47,14 @@ final class Sources {
     }
   }
 
+  /** A value given under the former name {@code old} of key {@code path} now stands there, from the same source. */
+  void renamed(String old, String path) {
+    Origin from = origin.get(old);
+    if (from != null) {
+      origin.put(path, new Origin(from.name() + ", as " + old, from.label()));
+    }
+  }
+
   String originOf(String path) {
     Origin o = origin.get(path);
     return o == null ? null : o.name();

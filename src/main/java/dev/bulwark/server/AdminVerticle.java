@@ -70,7 +70,8 @@ final class AdminVerticle extends ServingVerticle {
 
   @Override
   HttpServerOptions serverOptions() {
-    return new HttpServerOptions().setHost(config.admin().host()).setPort(config.admin().port());
+    return withTls(new HttpServerOptions().setHost(config.admin().host()).setPort(config.admin().port()),
+        config.admin().tls());
   }
 
   @Override

@@ -131,6 +131,7 @@ public final class BulwarkServer {
     if (config.overcommitted() != null) {
       LOG.warn("Starting overcommitted (memory.overcommit: true): {}", config.overcommitted());
     }
+    config.notices().forEach(LOG::warn);
     Admissions admissions = new Admissions(config.http().maxInFlight(), instances,
         () -> memory.recordShed(MemoryMonitor.ShedReason.CONCURRENCY));
     AdminStatus status = new AdminStatus();
@@ -243,18 +244,24 @@ public final class BulwarkServer {
   /** Every port bound, each on a line of its own: with port 0 the log is the only place that says which. */
   private void logStarted(BulwarkConfig config, int instances, long begin) {
     long ms = (System.nanoTime() - begin) / 1_000_000;
-    LOG.info("Bulwark listening on {}:{} with {} event loops, started in {} ms", config.http().host(), httpPort,
-        instances, ms);
+    LOG.info("Bulwark listening on {}:{} ({}) with {} event loops, started in {} ms", config.http().host(), httpPort,
+        protocols(config.http()), instances, ms);
     if (metricsPort >= 0) {
       LOG.info("Metrics scrape on {}:{}{}", config.http().host(), metricsPort, config.metrics().path());
     }
     if (adminPort >= 0) {
       AdminToken token = adminToken;
+      String tls = !config.admin().tls().enabled() ? "" : config.admin().tls().mutual()
+          ? " over TLS, client certificates required" : " over TLS";
       String where = token.file() == null ? " (token from config)" : "; " + (token.heldElsewhere() == null ? ""
           : token.heldElsewhere() + " is held by another running Bulwark, ") + "token written to " + token.file()
           + " (mode 0600)";
-      LOG.info("Admin port on {}:{}{}", config.admin().host(), adminPort, where);
+      LOG.info("Admin port on {}:{}{}{}", config.admin().host(), adminPort, tls, where);
     }
+  }
+
+  private static String protocols(HttpOptions http) {
+    return http.tls().enabled() ? "HTTPS: HTTP/2 and HTTP/1.1 by ALPN" : http.h2c() ? "HTTP/1.1 and h2c" : "HTTP/1.1";
   }
 
   public Vertx vertx() {

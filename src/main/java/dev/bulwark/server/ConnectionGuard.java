@@ -5,6 +5,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
+import javax.net.ssl.SSLException;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerOptions;
@@ -20,7 +23,9 @@ import java.util.function.BooleanSupplier;
  * open ones, or at CRITICAL pressure with {@code memory.refuseConnectionsWhenCritical}, it is closed at once, before
  * any of its requests is parsed, and counted; otherwise its HTTP/1.x request heads get {@code http.headerTimeout} to
  * arrive ({@link HeadDeadline}), its requests' framing is checked ({@link RequestFraming}) and its responses carry
- * {@code nosniff} ({@link NoSniffEncoder}). Per connection, not per request: the hot path never sees it.
+ * {@code nosniff} ({@link NoSniffEncoder}). Over TLS a connection reaches it once its handshake has completed; the
+ * handshakes that time out ({@code http.tls.handshakeTimeout}) or fail are counted here too. Per connection, not per
+ * request: the hot path never sees it.
  */
 final class ConnectionGuard implements Handler<HttpConnection> {
 
@@ -33,6 +38,8 @@ final class ConnectionGuard implements Handler<HttpConnection> {
   private final LongAdder refused = new LongAdder();
   private final LongAdder refusedWhenCritical = new LongAdder();
   private final LongAdder headTimeouts = new LongAdder();
+  private final LongAdder handshakeTimeouts = new LongAdder();
+  private final LongAdder handshakeFailures = new LongAdder();
 
   /**
    * @param max the resolved {@code http.maxConnections}
@@ -58,7 +65,7 @@ final class ConnectionGuard implements Handler<HttpConnection> {
     boolean refuse = config.memory().refuseConnectionsWhenCritical();
     return new ConnectionGuard(max, config.http().headerTimeout(),
         () -> refuse && level.get() == dev.bulwark.memory.PressureLevel.CRITICAL, rejected,
-        config.http().cleartextHttp2() ? null : HttpVerticle.serverOptions(config.http(), config.uploads()));
+        config.http().h2c() ? null : HttpVerticle.serverOptions(config.http(), config.uploads()));
   }
 
   ConnectionGuard(int max, Duration headerTimeout, BooleanSupplier refuseNow, RejectedRequests rejected,
@@ -105,6 +112,27 @@ final class ConnectionGuard implements Handler<HttpConnection> {
     NoSniffEncoder.install(pipeline);
   }
 
+  /**
+   * A connection failed before it became one of the port's: a TLS handshake past {@code http.tls.handshakeTimeout}
+   * or refused (not TLS, no common protocol, a bad record) is counted; anything else is not this guard's business.
+   */
+  void failed(Throwable failure) {
+    if (failure instanceof SslHandshakeTimeoutException) {
+      handshakeTimeouts.increment();
+    } else if (failure instanceof SSLException || failure instanceof NotSslRecordException
+        || failure.getCause() instanceof SSLException || failure.getCause() instanceof NotSslRecordException) {
+      handshakeFailures.increment();
+    }
+  }
+
+  long handshakeTimeouts() {
+    return handshakeTimeouts.sum();
+  }
+
+  long handshakeFailures() {
+    return handshakeFailures.sum();
+  }
+
   int open() {
     return open.get();
   }
@@ -125,7 +153,8 @@ final class ConnectionGuard implements Handler<HttpConnection> {
   JsonObject toJson() {
     return new JsonObject().put("connections", open()).put("maxConnections", max).put("refusedConnections", refused())
         .put("refusedWhenCritical", refusedWhenCritical()).put("headTimeouts", headTimeouts())
-        .put("headerTimeoutMs", headerTimeoutNanos / 1_000_000);
+        .put("headerTimeoutMs", headerTimeoutNanos / 1_000_000).put("tlsHandshakeTimeouts", handshakeTimeouts())
+        .put("tlsHandshakeFailures", handshakeFailures());
   }
 
   void bindTo(MeterRegistry registry) {
@@ -139,6 +168,12 @@ final class ConnectionGuard implements Handler<HttpConnection> {
         .register(registry);
     FunctionCounter.builder("bulwark.http.head.timeouts", this, ConnectionGuard::headTimeouts)
         .description("Connections closed because a request head did not arrive within http.headerTimeout")
+        .register(registry);
+    FunctionCounter.builder("bulwark.http.tls.handshake.failures", this, ConnectionGuard::handshakeTimeouts)
+        .description("TLS handshakes on the main port that did not complete").tag("reason", "timeout")
+        .register(registry);
+    FunctionCounter.builder("bulwark.http.tls.handshake.failures", this, ConnectionGuard::handshakeFailures)
+        .description("TLS handshakes on the main port that did not complete").tag("reason", "refused")
         .register(registry);
   }
 }

@@ -3,6 +3,7 @@ package dev.bulwark.server;
 import dev.bulwark.scope.RequestScopeHandler;
 import dev.bulwark.spi.Ranges;
 import dev.bulwark.stream.BodyLimitHandler;
+import dev.bulwark.tls.TlsOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 
@@ -53,10 +54,10 @@ public final class HttpOptions {
   public static final Duration MIN_HEADER_TIMEOUT = Duration.ofMillis(100);
   public static final Duration MAX_HEADER_TIMEOUT = Duration.ofMinutes(10);
   /**
-   * Off by default: with cleartext HTTP/2 on, Vert.x makes an HTTP/1.x connection known only once its first request
-   * head has arrived, so until then it escapes {@code maxConnections} and {@code headerTimeout}.
+   * Off by default: with cleartext HTTP/2 (h2c) on, Vert.x makes an HTTP/1.x connection known only once its first
+   * request head has arrived, so until then it escapes {@code maxConnections} and {@code headerTimeout}.
    */
-  public static final boolean DEFAULT_CLEARTEXT_HTTP2 = false;
+  public static final boolean DEFAULT_H2C = false;
   /** How long a connection closed with its request body unread keeps draining it (see LingeringClose). */
   public static final Duration DEFAULT_CLOSE_LINGER = Duration.ofSeconds(2);
   public static final Duration MIN_CLOSE_LINGER = Duration.ZERO;
@@ -76,7 +77,8 @@ public final class HttpOptions {
   private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
   private int maxConnections = DEFAULT_MAX_CONNECTIONS;
   private Duration headerTimeout = DEFAULT_HEADER_TIMEOUT;
-  private boolean cleartextHttp2 = DEFAULT_CLEARTEXT_HTTP2;
+  private boolean h2c = DEFAULT_H2C;
+  private TlsOptions tls = new TlsOptions();
   private Duration closeLinger = DEFAULT_CLOSE_LINGER;
 
   /** The defaults. */
@@ -97,7 +99,8 @@ public final class HttpOptions {
     requestTimeout = other.requestTimeout;
     maxConnections = other.maxConnections;
     headerTimeout = other.headerTimeout;
-    cleartextHttp2 = other.cleartextHttp2;
+    h2c = other.h2c;
+    tls = new TlsOptions(other.tls);
     closeLinger = other.closeLinger;
   }
 
@@ -263,12 +266,28 @@ public final class HttpOptions {
     return this;
   }
 
-  public boolean cleartextHttp2() {
-    return cleartextHttp2;
+  /** Whether the port serves cleartext HTTP/2 (h2c) beside HTTP/1.x; never together with TLS. */
+  public boolean h2c() {
+    return h2c;
   }
 
-  public HttpOptions setCleartextHttp2(boolean cleartextHttp2) {
-    this.cleartextHttp2 = cleartextHttp2;
+  public HttpOptions setH2c(boolean h2c) {
+    Ranges.check(!(h2c && tls.enabled()), "h2c", true, "false while TLS is on (over TLS, HTTP/2 is negotiated by ALPN)");
+    this.h2c = h2c;
+    return this;
+  }
+
+  /** TLS on the main port: with it on, the port speaks HTTPS, HTTP/2 and HTTP/1.1 negotiated by ALPN. */
+  public TlsOptions tls() {
+    return tls;
+  }
+
+  /** Takes a copy of {@code tls}; on together with h2c is refused. */
+  public HttpOptions setTls(TlsOptions tls) {
+    Ranges.check(tls != null, "tls", null, "TLS options");
+    Ranges.check(!(tls.enabled() && h2c), "tls.enabled", true, "false while h2c is on (over TLS, HTTP/2 is negotiated "
+        + "by ALPN)");
+    this.tls = new TlsOptions(tls);
     return this;
   }
 
@@ -287,7 +306,8 @@ public final class HttpOptions {
         .put("requestTimeout", requestTimeout.toMillis() + "ms")
         .put("maxConnections", maxConnections)
         .put("headerTimeout", headerTimeout.toMillis() + "ms")
-        .put("cleartextHttp2", cleartextHttp2)
+        .put("h2c", h2c)
+        .put("tls", tls.toJson())
         .put("closeLinger", closeLinger.toMillis() + "ms");
   }
 }

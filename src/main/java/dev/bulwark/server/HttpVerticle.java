@@ -49,6 +49,12 @@ final class HttpVerticle extends ServingVerticle {
     return serverOptions(config.http(), config.uploads());
   }
 
+  @Override
+  void connectionFailed(Throwable failure) {
+    parts.connections().failed(failure);
+    super.connectionFailed(failure);
+  }
+
   /**
    * Vert.x's port for "one free port shared by every instance": with plain 0 each instance would bind a free port of
    * its own (Vert.x shares a server only between equal ports, and 0 is never shared), and all but one event loop would
@@ -59,10 +65,11 @@ final class HttpVerticle extends ServingVerticle {
   /**
    * The main port's server options; its connections' decoders are made from them too. Vert.x decodes every form body
    * of the port (uploads' multipart among them) with its form limits, so those come from the {@code uploads} section;
-   * its decoder counts files as fields, hence the sum.
+   * its decoder counts files as fields, hence the sum. HTTP/2 (over TLS or h2c) gets the same header limit: a header
+   * list past it is answered 431 on its stream by Netty (far past it, the connection is closed with GOAWAY).
    */
   static HttpServerOptions serverOptions(HttpOptions http, UploadOptions uploads) {
-    return new HttpServerOptions()
+    HttpServerOptions options = new HttpServerOptions()
         .setMaxFormFields(uploads.maxFields() + uploads.maxFiles())
         .setMaxFormAttributeSize(uploads.maxFieldSize())
         .setHost(http.host())
@@ -73,7 +80,9 @@ final class HttpVerticle extends ServingVerticle {
         .setIdleTimeout((int) http.idleTimeout().toMillis())
         .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
         .setHandle100ContinueAutomatically(true)
-        .setHttp2ClearTextEnabled(http.cleartextHttp2());
+        .setHttp2ClearTextEnabled(http.h2c());
+    options.getInitialSettings().setMaxHeaderListSize(http.maxHeaderSize());
+    return withTls(options, http.tls());
   }
 
   @Override

@@ -3,8 +3,13 @@ package dev.bulwark.server;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+import dev.bulwark.tls.TlsOptions;
 import io.vertx.ext.web.Router;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +47,33 @@ abstract class ServingVerticle extends VerticleBase {
     return server;
   }
 
+  /**
+   * A connection failed before Vert.x made it a connection of this port (a TLS handshake that failed or timed out) or
+   * with no handler of its own: the network's or the client's doing, logged at DEBUG only.
+   */
+  void connectionFailed(Throwable failure) {
+    LOG.debug("Connection failed on {}: {}", portKey, failure.toString());
+  }
+
+  /**
+   * {@code options} with {@code tls} applied when it is on: the PEM certificate chain and key, ALPN offering HTTP/2
+   * and HTTP/1.1 (Vert.x's default list) on the JDK's TLS engine, the handshake deadline, and with a client CA file,
+   * client certificates it issued required.
+   */
+  static HttpServerOptions withTls(HttpServerOptions options, TlsOptions tls) {
+    if (!tls.enabled()) {
+      return options;
+    }
+    options.setSsl(true).setUseAlpn(true)
+        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certFile()).setKeyPath(tls.keyFile()))
+        .setSslHandshakeTimeout(tls.handshakeTimeout().toMillis())
+        .setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS);
+    if (tls.mutual()) {
+      options.setClientAuth(ClientAuth.REQUIRED).setTrustOptions(new PemTrustOptions().addCertPath(tls.clientCaFile()));
+    }
+    return options;
+  }
+
   /** Runs once the port is bound, before the start completes (to publish something that names the port, say). */
   Future<?> bound(int port) {
     return Future.succeededFuture();
@@ -61,7 +93,7 @@ abstract class ServingVerticle extends VerticleBase {
         .invalidRequestHandler(new InvalidRequestHandler(rejected()))
         // A connection's I/O failure (a reset, a broken pipe) is the network's or the client's doing, and Vert.x logs
         // one at ERROR when nobody handles it: a client could fill the log with them.
-        .exceptionHandler(e -> LOG.debug("Connection failed on {}: {}", portKey, e.toString()))
+        .exceptionHandler(this::connectionFailed)
         .listen()
         .onSuccess(s -> {
           server = s;

@@ -83,7 +83,8 @@ class ConfigErrorsTest {
         + "sessions.cookieName = \"a b\" (from BULWARK_SESSIONS_COOKIE_NAME): expected 1 to 64 of A-Z a-z 0-9 . _ -");
   }
 
-  private String error(Map<String, String> env, Path... files) {
+  /** The one line a command line with these config files and this environment prints (exit status 2 asserted). */
+  static String error(Map<String, String> env, Path... files) {
     String[] args = new String[files.length * 2];
     for (int i = 0; i < files.length; i++) {
       args[2 * i] = "--config";

@@ -33,7 +33,7 @@ class HostileClientTest {
 
   @BeforeAll
   static void start() throws Exception {
-    server = TestServer.start(new JsonObject().put("http", new JsonObject().put("cleartextHttp2", false)));
+    server = TestServer.start(new JsonObject().put("http", new JsonObject().put("h2c", false)));
   }
 
   @AfterAll
@@ -147,7 +147,7 @@ class HostileClientTest {
   void aLongTargetOverHttp2Gets414AsOverHttp1() throws Exception {
     Vertx vertx = Vertx.vertx();
     try (TestServer h2server = TestServer.start(new JsonObject()
-        .put("http", new JsonObject().put("cleartextHttp2", true)))) {
+        .put("http", new JsonObject().put("h2c", true)))) {
       HttpClient h2 = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
           .setHttp2ClearTextUpgrade(false).setDefaultHost("127.0.0.1").setDefaultPort(h2server.port()));
       String path = "/hello?q=" + "a".repeat(5000);
@@ -188,9 +188,9 @@ class HostileClientTest {
   }
 
   @Test
-  void resetsInTheMiddleOfAHeadLogNothingWithCleartextHttp2On() throws Exception {
+  void resetsInTheMiddleOfAHeadLogNothingWithH2cOn() throws Exception {
     try (TestServer h2server = TestServer.start(new JsonObject()
-        .put("http", new JsonObject().put("cleartextHttp2", true)))) {
+        .put("http", new JsonObject().put("h2c", true)))) {
       List<ILoggingEvent> events = CapturedLog.during(() -> {
         for (int i = 0; i < 20; i++) {
           try (java.net.Socket socket = new java.net.Socket("127.0.0.1", h2server.port())) {

@@ -36,7 +36,7 @@ class Http2CancelTest {
 
   @BeforeAll
   static void start() throws Exception {
-    server = TestServer.start(new JsonObject().put("http", new JsonObject().put("cleartextHttp2", true)));
+    server = TestServer.start(new JsonObject().put("http", new JsonObject().put("h2c", true)));
     vertx = Vertx.vertx();
     h2 = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
         .setHttp2ClearTextUpgrade(false).setDefaultHost("127.0.0.1").setDefaultPort(server.port()));

@@ -38,7 +38,7 @@ class Http2RefusalTest {
     inject = Files.createTempDirectory("bulwark-h2").resolve("pressure");
     server = TestServer.start(new JsonObject().put("memory", new JsonObject().put("injectFile", inject.toString())
         .put("sampleInterval", "20ms").put("minDwell", "0s").put("gcProbeInterval", "0s"))
-        .put("http", new JsonObject().put("cleartextHttp2", true)));
+        .put("http", new JsonObject().put("h2c", true)));
     vertx = Vertx.vertx();
   }
 

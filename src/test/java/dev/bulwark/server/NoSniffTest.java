@@ -65,7 +65,7 @@ class NoSniffTest {
   void http2ResponsesCarryNosniffToo() throws Exception {
     Vertx vertx = Vertx.vertx();
     try (TestServer server = TestServer.start(new JsonObject()
-        .put("http", new JsonObject().put("cleartextHttp2", true)))) {
+        .put("http", new JsonObject().put("h2c", true)))) {
       HttpClient h2 = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
           .setHttp2ClearTextUpgrade(false).setDefaultHost("127.0.0.1").setDefaultPort(server.port()));
       for (String path : new String[] {"/hello", "/nothing-here"}) {

@@ -67,7 +67,7 @@ class VanishingFileTest {
     uploads = Files.createTempDirectory("bulwark-vanishing-uploads");
     // A short request timeout, so a response left hanging fails the test quickly with a 503 instead of a 404.
     server = TestServer.start(new JsonObject()
-        .put("http", new JsonObject().put("requestTimeout", "3s").put("cleartextHttp2", true))
+        .put("http", new JsonObject().put("requestTimeout", "3s").put("h2c", true))
         .put("files", new JsonObject().put("root", root.toString()))
         .put("uploads", new JsonObject().put("dir", uploads.toString())), () -> List.of(new SendProbe()));
   }

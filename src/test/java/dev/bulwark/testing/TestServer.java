@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 
 /**
  * A whole Bulwark on free loopback ports, with config overrides, and a real HTTP client. Closing it stops the server
@@ -27,12 +28,18 @@ public final class TestServer implements AutoCloseable {
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
   private final BulwarkServer server;
-  private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).build();
+  private final HttpClient client;
   private final Path tempDir;
+  private final String mainScheme;
+  private final String adminScheme;
 
-  private TestServer(BulwarkServer server, Path tempDir) {
+  private TestServer(BulwarkServer server, Path tempDir, BulwarkConfig config, SSLContext ssl) {
     this.server = server;
     this.tempDir = tempDir;
+    HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT);
+    this.client = (ssl == null ? builder : builder.sslContext(ssl)).build();
+    this.mainScheme = config.http().tls().enabled() ? "https" : "http";
+    this.adminScheme = config.admin().tls().enabled() ? "https" : "http";
   }
 
   /** Starts on free ports; {@code overrides} is merged over the test defaults like a config file. */
@@ -42,6 +49,19 @@ public final class TestServer implements AutoCloseable {
 
   /** As {@link #start(JsonObject)}, with {@code modules} instead of the service-listed route modules. */
   public static TestServer start(JsonObject overrides, Supplier<List<RouteModule>> modules)
+      throws IOException, ConfigException {
+    return start(overrides, modules, null);
+  }
+
+  /**
+   * As {@link #start(JsonObject)}, for a server with TLS on its main or admin port: the client speaks HTTPS to those
+   * with {@code ssl} (which trusts the server's certificate, and presents a client one where the admin port wants it).
+   */
+  public static TestServer startTls(JsonObject overrides, SSLContext ssl) throws IOException, ConfigException {
+    return start(overrides, null, ssl);
+  }
+
+  private static TestServer start(JsonObject overrides, Supplier<List<RouteModule>> modules, SSLContext ssl)
       throws IOException, ConfigException {
     Path dir = Files.createTempDirectory("bulwark-test");
     JsonObject json = new JsonObject()
@@ -58,7 +78,7 @@ public final class TestServer implements AutoCloseable {
     BulwarkConfig config = BulwarkConfig.fromJson(json);
     BulwarkServer server = (modules == null ? BulwarkServer.start(config) : BulwarkServer.start(config, modules))
         .await();
-    return new TestServer(server, dir);
+    return new TestServer(server, dir, config, ssl);
   }
 
   public static TestServer start() throws IOException, ConfigException {
@@ -83,21 +103,21 @@ public final class TestServer implements AutoCloseable {
   }
 
   public HttpResponse<String> get(String path) throws IOException, InterruptedException {
-    return client.send(request(port(), path).build(), HttpResponse.BodyHandlers.ofString());
+    return client.send(request(mainScheme, port(), path).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   public HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
-    return client.send(request(port(), path).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+    return client.send(request(mainScheme, port(), path).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
   public CompletableFuture<HttpResponse<String>> getAsync(String path) {
-    return client.sendAsync(request(port(), path).build(), HttpResponse.BodyHandlers.ofString());
+    return client.sendAsync(request(mainScheme, port(), path).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** A GET on the admin port; {@code token} null sends no Authorization header. */
   public HttpResponse<String> admin(String path, String token) throws IOException, InterruptedException {
-    HttpRequest.Builder b = request(server.adminPort(), path);
+    HttpRequest.Builder b = request(adminScheme, server.adminPort(), path);
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }
@@ -108,8 +128,8 @@ public final class TestServer implements AutoCloseable {
     return new JsonObject(admin("/admin/status", server.adminToken()).body());
   }
 
-  private static HttpRequest.Builder request(int port, String path) {
-    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(TIMEOUT);
+  private static HttpRequest.Builder request(String scheme, int port, String path) {
+    return HttpRequest.newBuilder(URI.create(scheme + "://127.0.0.1:" + port + path)).timeout(TIMEOUT);
   }
 
   /** Polls the admin status until {@code check} holds, for state that settles just after a response is read. */
