@@ -101,8 +101,12 @@ public final class BoundedSessionStore extends SessionStore implements PressureL
     return Future.succeededFuture();
   }
 
-  /** Bytes held now, as weighed. */
+  /**
+   * Bytes held now, as weighed. Caffeine applies concurrent writes' new weights in its maintenance, so a reading taken
+   * just after writes on other threads could miss some; pending maintenance runs first (a bounded amount of work).
+   */
   public long weightBytes() {
+    sessions.cleanUp();
     return sessions.policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L);
   }
 
