@@ -9,9 +9,10 @@ import dev.bulwark.server.ShutdownOptions;
 
 /**
  * Reads the sections of the process and its ports ({@code http}, {@code shutdown}, {@code admin}, {@code metrics},
- * {@code logging}, {@code redis}) into their options. Each key is declared here with its default and range (the options' constants)
- * and its meaning, which feed {@code --print-config}, the README table and the unknown-key check; a value the options
- * would refuse is refused here first, as a {@link ConfigException} that names the key and where it came from.
+ * {@code logging}, {@code redis}) into their options. Each key is declared here with its default and range (the
+ * options' constants) and its meaning, which feed {@code --print-config}, the README table and the unknown-key check;
+ * a value the options would refuse is refused here first, as a {@link ConfigException} that names the key and where
+ * it came from.
  */
 final class ServerSections {
 
@@ -60,6 +61,11 @@ final class ServerSections {
             HttpOptions.MAX_CLOSE_LINGER, "A connection closed with its request body unread (an early 413, say) "
                 + "sends its answer and a FIN, then reads and drops what the client still sends for at most this "
                 + "long, so the close does not reset the answer away; 0s closes at once."));
+    return withProtocols(s, options);
+  }
+
+  /** The main port's protocols beside HTTP/1.x: cleartext HTTP/2 or TLS (with HTTP/2 by ALPN), never both. */
+  private static HttpOptions withProtocols(Section s, HttpOptions options) throws ConfigException {
     s.renamed("cleartextHttp2", "h2c");
     boolean h2c = s.bool("h2c", HttpOptions.DEFAULT_H2C, "Serves cleartext HTTP/2 (h2c: prior knowledge and "
         + "`Upgrade: h2c`) beside HTTP/1.x, for a proxy in front that speaks it; not with `http.tls` (over TLS, "

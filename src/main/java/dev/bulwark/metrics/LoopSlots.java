@@ -6,9 +6,9 @@ import java.lang.invoke.VarHandle;
 /**
  * A few longs per event loop, each loop writing only its own with opaque stores (no fences, no CAS) and readers
  * summing (or taking the largest of) every loop's when a meter is scraped. Each loop's fields sit {@link #PADDING}
- * longs (or more) apart from the next loop's and from the array's ends: side by side, two loops writing their own slots on
- * every request would pass one cache line back and forth between their cores (false sharing), which costs more than
- * the counting itself.
+ * longs (or more) apart from the next loop's and from the array's ends: side by side, two loops writing their own
+ * slots on every request would pass one cache line back and forth between their cores (false sharing), which costs
+ * more than the counting itself.
  */
 class LoopSlots {
 

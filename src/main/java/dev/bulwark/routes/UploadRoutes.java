@@ -38,7 +38,8 @@ final class UploadRoutes implements RouteModule {
     // Streamed to disk as they arrive: bounded by the uploads section, not by http.maxBodySize or the body budget.
     context.streamedBody("/uploads", options.maxRequestSize());
     Path dir = Path.of(options.dir()).toAbsolutePath();
-    router.post("/uploads").handler(ctx -> UploadReceiver.receive(ctx, options, dir, context.vertx().fileSystem(), meters)
+    router.post("/uploads").handler(ctx -> UploadReceiver
+        .receive(ctx, options, dir, context.vertx().fileSystem(), meters)
         .onSuccess(files -> ctx.response().setStatusCode(201).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
             .end(new JsonObject().put("files", files).encode()))
         .onFailure(e -> ApiError.fail(ctx, e)));

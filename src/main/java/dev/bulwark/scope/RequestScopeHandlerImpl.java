@@ -181,7 +181,8 @@ final class RequestScopeHandlerImpl implements RequestScopeHandler {
 
   /**
    * The {@link DrainSignal}'s drain, on this loop: answers not started yet will close their HTTP/1.x connection, and
-   * the scopes of requests in progress are told (after the loop over the rows: a request told may end, freeing its row).
+   * the scopes of requests in progress are told (after the loop over the rows: a request told may end, freeing its
+   * row).
    */
   void drain() {
     closeConnections = true;

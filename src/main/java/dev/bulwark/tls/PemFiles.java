@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
 /**
  * Reads the PEM files TLS options name and checks them as Vert.x will use them (keys are parsed by Vert.x's own
  * parser), so that a missing, unreadable or wrong file stops the start with one sentence naming what is wrong, never a
- * stack trace from the first handshake. Each check throws an {@link IllegalArgumentException} whose message completes "{@code <key> = <file>: }". Call at start,
+ * stack trace from the first handshake. Each check throws an {@link IllegalArgumentException} whose message completes
+ * "{@code <key> = <file>: }". Call at start,
  * off any event loop: it reads files.
  */
 public final class PemFiles {
