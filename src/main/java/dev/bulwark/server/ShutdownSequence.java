@@ -91,8 +91,14 @@ final class ShutdownSequence {
     AtomicBoolean decided = new AtomicBoolean();
     Future.join(List.copyOf(ports.values())).onComplete(ar -> {
       if (decided.compareAndSet(false, true)) {
-        LOG.info("Drained in {} ms: every request in progress finished", millisSince(begin));
-        outcome.complete(true);
+        if (ar.succeeded()) {
+          LOG.info("Drained in {} ms: every request in progress finished", millisSince(begin));
+          outcome.complete(true);
+        } else {
+          // A port's shutdown failed: what it still held is unknown, so it counts as cut.
+          LOG.warn("A port's shutdown failed after {} ms: {}", millisSince(begin), ar.cause().toString());
+          outcome.complete(false);
+        }
       }
     });
     vertx.timer(Math.max(1, timeoutMs), TimeUnit.MILLISECONDS).onComplete(ar -> {

@@ -73,8 +73,10 @@ final class StopSignals {
   private int awaitShutdown() {
     try {
       return shutdown.get().await(patience.toMillis(), TimeUnit.MILLISECONDS) ? EXIT_CLEAN : EXIT_CUT;
-    } catch (Exception e) {
-      LOG.warn("The shutdown did not finish within {} ms: exiting with status {} ({})", patience.toMillis(),
+    } catch (Throwable e) {
+      // An Error too (a class that can no longer be loaded from a jar replaced underneath): this thread must still
+      // reach System.exit, or the process would outlive the signal.
+      LOG.warn("The shutdown did not finish cleanly within {} ms: exiting with status {} ({})", patience.toMillis(),
           EXIT_CUT, e.toString());
       return EXIT_CUT;
     }
