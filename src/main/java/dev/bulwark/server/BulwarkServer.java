@@ -15,7 +15,6 @@ import dev.bulwark.scope.ResourceKind;
 import dev.bulwark.memory.Budget;
 import dev.bulwark.memory.MemoryBudget;
 import dev.bulwark.stream.BodyReader;
-import dev.bulwark.stream.SafePath;
 import dev.bulwark.memory.MemoryMeters;
 import dev.bulwark.memory.MemoryMonitor;
 import dev.bulwark.metrics.Metrics;
@@ -102,7 +101,7 @@ public final class BulwarkServer {
       return null;
     });
     Future<Void> filesRoot = vertx.executeBlocking(() -> {
-      warnIfUnservable(config.files().root());
+      StartupLog.warnIfUnservable(config.files().root());
       return null;
     });
     return Future.all(server.deploy(config, instances, userModules, sourceOf), jvmMeters, filesRoot).map(server)
@@ -111,16 +110,6 @@ public final class BulwarkServer {
           server.logStarted(config, instances, begin);
         })
         .recover(failure -> server.release().transform(ignored -> Future.failedFuture(failure)));
-  }
-
-  /** A files.root that cannot serve anything (the default "public" in a fresh directory) would show only as 404s. */
-  private static void warnIfUnservable(String root) {
-    Path path = Path.of(root).toAbsolutePath();
-    String problem = SafePath.unservable(path);
-    if (problem != null) {
-      LOG.warn("files.root \"{}\" ({}) {}: no file will be served until it is a readable directory", root, path,
-          problem);
-    }
   }
 
   private Future<BulwarkServer> deploy(BulwarkConfig config, int instances, Supplier<List<RouteModule>> userModules,
@@ -241,27 +230,8 @@ public final class BulwarkServer {
         .section("memory", memory::memoryJson);
   }
 
-  /** Every port bound, each on a line of its own: with port 0 the log is the only place that says which. */
   private void logStarted(BulwarkConfig config, int instances, long begin) {
-    long ms = (System.nanoTime() - begin) / 1_000_000;
-    LOG.info("Bulwark listening on {}:{} ({}) with {} event loops, started in {} ms", config.http().host(), httpPort,
-        protocols(config.http()), instances, ms);
-    if (metricsPort >= 0) {
-      LOG.info("Metrics scrape on {}:{}{}", config.http().host(), metricsPort, config.metrics().path());
-    }
-    if (adminPort >= 0) {
-      AdminToken token = adminToken;
-      String tls = !config.admin().tls().enabled() ? "" : config.admin().tls().mutual()
-          ? " over TLS, client certificates required" : " over TLS";
-      String where = token.file() == null ? " (token from config)" : "; " + (token.heldElsewhere() == null ? ""
-          : token.heldElsewhere() + " is held by another running Bulwark, ") + "token written to " + token.file()
-          + " (mode 0600)";
-      LOG.info("Admin port on {}:{}{}{}", config.admin().host(), adminPort, tls, where);
-    }
-  }
-
-  private static String protocols(HttpOptions http) {
-    return http.tls().enabled() ? "HTTPS: HTTP/2 and HTTP/1.1 by ALPN" : http.h2c() ? "HTTP/1.1 and h2c" : "HTTP/1.1";
+    StartupLog.started(config, instances, begin, httpPort, metricsPort, adminPort, adminToken);
   }
 
   public Vertx vertx() {
