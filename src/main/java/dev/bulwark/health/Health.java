@@ -2,6 +2,8 @@ package dev.bulwark.health;
 
 import dev.bulwark.memory.MemoryMonitor;
 import dev.bulwark.memory.PressureLevel;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.lang.management.ManagementFactory;
@@ -87,6 +89,20 @@ public final class Health {
       reasons.add("draining");
     }
     return reasons;
+  }
+
+  /**
+   * {@code bulwark_health_status}: what {@code GET /health} says now, as 0 healthy, 1 degraded, 2 needs-restart, so an
+   * alert can see {@code health.maxUptime} pass without polling the route.
+   */
+  public void bindTo(MeterRegistry registry) {
+    Gauge.builder("bulwark_health_status", this, h -> statusCode(h.status(h.monitor.level(), h.uptimeSeconds())))
+        .description("Overall health as GET /health says it: 0 healthy, 1 degraded, 2 needs-restart")
+        .register(registry);
+  }
+
+  private static int statusCode(String status) {
+    return NEEDS_RESTART.equals(status) ? 2 : DEGRADED.equals(status) ? 1 : 0;
   }
 
   public long uptimeSeconds() {

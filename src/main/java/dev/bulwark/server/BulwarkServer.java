@@ -68,6 +68,7 @@ public final class BulwarkServer {
     this.health = health;
     this.redis = redis;
     this.shutdown = new ShutdownSequence(vertx, shutdownOptions, health, drain, listeners, this::release);
+    health.bindTo(metrics.registry());
   }
 
   /** Starts with Bulwark's routes and every {@link RouteModule} listed as a Java service on the class path. */

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.bulwark.config.BulwarkConfig;
 import dev.bulwark.memory.MemoryMonitor;
 import dev.bulwark.memory.MemorySignals;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
@@ -54,5 +56,23 @@ class HealthTest {
     Health health = health("1ms", monitorAt(0.1));
     assertThat(health.summary().getString("status")).isEqualTo(Health.NEEDS_RESTART);
     assertThat(health.summary().getJsonObject("checks").getBoolean("ready")).isTrue();
+  }
+
+  @Test
+  void theStatusGaugeReadsZeroHealthyOneDegradedTwoNeedsRestart() throws Exception {
+    Health health = health("0s", monitorAt(0.1));
+    MeterRegistry registry = new SimpleMeterRegistry();
+    health.bindTo(registry);
+    assertThat(registry.get("bulwark_health_status").gauge().value()).isZero();
+    health.startDraining();
+    assertThat(registry.get("bulwark_health_status").gauge().value()).as("read at each scrape").isEqualTo(1);
+    assertThat(statusGauge(health("0s", monitorAt(0.75)))).as("ELEVATED").isEqualTo(1);
+    assertThat(statusGauge(health("1ms", monitorAt(0.1)))).as("past maxUptime").isEqualTo(2);
+  }
+
+  private static double statusGauge(Health health) {
+    MeterRegistry registry = new SimpleMeterRegistry();
+    health.bindTo(registry);
+    return registry.get("bulwark_health_status").gauge().value();
   }
 }

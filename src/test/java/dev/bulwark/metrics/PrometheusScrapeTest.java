@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bulwark.testing.Pipelined;
 import dev.bulwark.testing.PrometheusText;
+import dev.bulwark.testing.Promtool;
 import dev.bulwark.testing.RedisProcess;
 import dev.bulwark.testing.TestServer;
 import io.vertx.core.json.JsonObject;
@@ -18,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -149,18 +149,7 @@ class PrometheusScrapeTest {
 
   /** What {@code promtool check metrics} prints about {@code scrape}: nothing when it is clean. */
   private static String promtool(String scrape) throws IOException, InterruptedException {
-    Process p;
-    try {
-      p = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
-    } catch (IOException e) {
-      throw new AssertionError("promtool is missing: install Debian's prometheus package (scripts/test does)", e);
-    }
-    p.getOutputStream().write(scrape.getBytes(StandardCharsets.UTF_8));
-    p.getOutputStream().close();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(out).isZero();
-    return out.strip();
+    return Promtool.run(scrape, "check", "metrics").strip();
   }
 
   /** Prometheus' histogram_quantile over the /demo/slow buckets: linear within the bucket the rank falls in. */
