@@ -333,10 +333,10 @@ sample_loop() {
 # both into bench/results/. A plot that fails says so on stderr and never fails the scenario.
 plot_samples() {
   local data="$WORK/$1-samples.tsv" marks="$WORK/$1-phases.gp"
-  # A dotted line and the label where each phase starts.
+  # A dotted line and the label where each phase starts; labels alternate between two heights (phases can be 1 s apart).
   awk -F'\t' 'NR > 1 && $2 != last && $2 != "-" { printf "set arrow from %s, graph 0 to %s, graph 1 nohead dt 3 lc rgb \"gray40\"\n", $1, $1;
-      printf "set label \"%s\" at %s, graph 0.95 offset 0.5, 0 font \",9\" tc rgb \"gray30\"\n", $2, $1 } { last = $2 }' \
-    "$data" >"$marks"
+      printf "set label \"%s\" at %s, graph %s offset 0.5, 0 font \",9\" tc rgb \"gray30\"\n", $2, $1, n++ % 2 ? 0.87 : 0.95 }
+      { last = $2 }' "$data" >"$marks"
   gnuplot -e "datafile='$data'; outfile='$WORK/$1.png'; plottitle='$2'; marks='$marks'" "$BENCH_DIR/plot/samples.gp" \
     2>"$WORK/$1-gnuplot.log" || echo "bench: gnuplot failed to draw $1.png: see $WORK/$1-gnuplot.log" >&2
 }
