@@ -338,7 +338,8 @@ plot_samples() {
       printf "set label \"%s\" at %s, graph %s offset 0.5, 0 font \",9\" tc rgb \"gray30\"\n", $2, $1, n++ % 2 ? 0.87 : 0.95 }
       { last = $2 }' "$data" >"$marks"
   gnuplot -e "datafile='$data'; outfile='$WORK/$1.png'; plottitle='$2'; marks='$marks'" "$BENCH_DIR/plot/samples.gp" \
-    2>"$WORK/$1-gnuplot.log" || echo "bench: gnuplot failed to draw $1.png: see $WORK/$1-gnuplot.log" >&2
+    2>"$WORK/$1-gnuplot.log" \
+    || { rm -f "$WORK/$1.png"; echo "bench: gnuplot failed to draw $1.png: see $WORK/$1-gnuplot.log" >&2; }
 }
 
 # samples_section NAME: the markdown under a scenario's tables: its plot and what the samples file holds.
