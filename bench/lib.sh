@@ -58,6 +58,9 @@ trap cleanup EXIT
 # METRICS_PORT set, the Prometheus scrape is served there instead of on the main port (the samplers read it).
 start_bulwark() {
   local port=$1 admin=$2 log=$3
+  # files.root defaults to "public" under the working directory: without it the server logs a WARN at start, which
+  # scenarios that want a log free of WARN lines (connections) would count.
+  mkdir -p "$WORK/public"
   (cd "$WORK" && exec env BULWARK_HTTP_HOST=127.0.0.1 BULWARK_HTTP_PORT="$port" BULWARK_ADMIN_PORT="$admin" \
      BULWARK_HTTP_INSTANCES="${INSTANCES:-2}" BULWARK_ADMIN_TOKEN_FILE="$WORK/admin.token" \
      ${METRICS_PORT:+BULWARK_METRICS_PORT=$METRICS_PORT} java $JVM_FLAGS -jar "$JAR" ${SERVER_ARGS:-} >"$log" 2>&1) &
