@@ -54,12 +54,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# start_bulwark PORT ADMIN_PORT LOG: starts the jar on loopback; its pid is in $STARTED and on the PIDS list.
+# start_bulwark PORT ADMIN_PORT LOG: starts the jar on loopback; its pid is in $STARTED and on the PIDS list. With
+# METRICS_PORT set, the Prometheus scrape is served there instead of on the main port (the samplers read it).
 start_bulwark() {
   local port=$1 admin=$2 log=$3
+  # files.root defaults to "public" under the working directory: without it the server logs a WARN at start, which
+  # scenarios that want a log free of WARN lines (connections) would count.
+  mkdir -p "$WORK/public"
   (cd "$WORK" && exec env BULWARK_HTTP_HOST=127.0.0.1 BULWARK_HTTP_PORT="$port" BULWARK_ADMIN_PORT="$admin" \
      BULWARK_HTTP_INSTANCES="${INSTANCES:-2}" BULWARK_ADMIN_TOKEN_FILE="$WORK/admin.token" \
-     java $JVM_FLAGS -jar "$JAR" ${SERVER_ARGS:-} >"$log" 2>&1) &
+     ${METRICS_PORT:+BULWARK_METRICS_PORT=$METRICS_PORT} java $JVM_FLAGS -jar "$JAR" ${SERVER_ARGS:-} >"$log" 2>&1) &
   STARTED=$!
   PIDS+=("$STARTED")
 }
@@ -264,4 +268,92 @@ function done(summary, latency, requests)
   io.write(string.format("STATUS %d %d %d\n", o, u, x))
 end
 LUA
+}
+
+# --- Samples: heap, old gen, pressure, scope resources and request rate once a second while a soak or flood runs ---
+# The sampler reads /admin/status (admin port and token of the server start_admin_bulwark started last) and sums
+# http_server_responses_total from the Prometheus scrape on METRICS_PORT, a scrape server apart from the main port
+# (set METRICS_PORT before start_admin_bulwark), so that sampling opens no connection on the port under test.
+SAMPLER=""
+SAMPLES=""
+SAMPLES_T0=""
+
+# start_sampler NAME SECONDS [PHASE]: appends a row a second to $WORK/NAME-samples.tsv for at most SECONDS (a bound
+# in case the scenario never stops it); pid in SAMPLER and on the PIDS list. A later call with the same NAME (one
+# server per phase) appends, its time counted on from the first call. The rows are labelled PHASE (sample_phase).
+start_sampler() {
+  local name=$1 secs=$2
+  ensure_command gnuplot gnuplot-nox
+  if [ "$SAMPLES" != "$WORK/$name-samples.tsv" ]; then
+    SAMPLES="$WORK/$name-samples.tsv"
+    SAMPLES_T0=$(date +%s%N)
+    printf 't_s\tphase\theap_used_mib\told_gen_after_gc_mib\theap_after_gc_mib\televated_mib\tcritical_mib' >"$SAMPLES"
+    printf '\tpressure\toutstanding\topen_scopes\treq_per_s\tshed_per_s\n' >>"$SAMPLES"
+  fi
+  rm -f "$WORK/sampler-state.json"
+  sample_phase "${3:--}"
+  sample_loop "$secs" >>"$SAMPLES" 2>>"$WORK/$name-sampler.log" &
+  SAMPLER=$!
+  PIDS+=("$SAMPLER")
+}
+
+# sample_phase LABEL: labels the rows from the next sample on (no spaces); plot_samples marks where a label starts.
+sample_phase() {
+  echo "$1" >"$WORK/sampler-phase"
+}
+
+# stop_sampler: ends the sampler after the row it is writing.
+stop_sampler() {
+  [ -n "$SAMPLER" ] || return 0
+  stop_server "$SAMPLER"
+  SAMPLER=""
+}
+
+# sample_loop SECONDS: the sampler's rows (bench/plot/sample_row.py). Runs as a background job: errexit is off, and
+# a sample that misses (curl's 0.9 s timeout, the server busy or gone) is a row of "-", never a failure.
+sample_loop() {
+  set +e +o pipefail
+  trap 'exit 0' TERM  # bash runs it once the current child is done, so no row is cut in half
+  local deadline next now fractions="" requests auth="Authorization: Bearer $ADMIN_TOKEN"
+  local status="$WORK/sampler-status.json" admin="http://127.0.0.1:$ADMIN_PORT"
+  now=$(( $(date +%s%N) / 1000000 )); deadline=$((now + $1 * 1000)); next=$now
+  while [ "$now" -lt "$deadline" ]; do
+    [ -n "$fractions" ] || fractions=$(curl -s -m 0.9 -H "$auth" "$admin/admin/config" | python3 -c \
+      'import json,sys; h=json.load(sys.stdin)["config"]["memory"]["heap"]; print(h["elevated"], h["critical"])')
+    curl -s -m 0.9 -H "$auth" -o "$status" "$admin/admin/status" || rm -f "$status" &
+    requests=$(curl -s -m 0.9 "http://127.0.0.1:${METRICS_PORT:-0}/metrics" \
+      | awk '/^http_server_responses_total\{/ { s += $NF; n++ } END { if (n) printf "%.0f", s }')
+    wait
+    python3 "$BENCH_DIR/plot/sample_row.py" "$(awk -v a="$SAMPLES_T0" -v b="$(date +%s%N)" 'BEGIN { print (b - a) / 1e9 }')" \
+      "$(cat "$WORK/sampler-phase" 2>/dev/null)" "$status" "$requests" "$WORK/sampler-state.json" ${fractions:-- -}
+    next=$((next + 1000)); now=$(( $(date +%s%N) / 1000000 ))
+    [ "$next" -gt "$now" ] && sleep "$(awk -v ms=$((next - now)) 'BEGIN { printf "%.3f", ms / 1000 }')"
+    now=$(( $(date +%s%N) / 1000000 ))
+  done
+}
+
+# plot_samples NAME TITLE: draws $WORK/NAME-samples.tsv into $WORK/NAME.png (bench/plot/samples.gp); bench/run copies
+# both into bench/results/. A plot that fails says so on stderr and never fails the scenario.
+plot_samples() {
+  local data="$WORK/$1-samples.tsv" marks="$WORK/$1-phases.gp"
+  # A dotted line and the label where each phase starts; labels alternate between two heights (phases can be 1 s apart).
+  awk -F'\t' 'NR > 1 && $2 != last && $2 != "-" { printf "set arrow from %s, graph 0 to %s, graph 1 nohead dt 3 lc rgb \"gray40\"\n", $1, $1;
+      printf "set label \"%s\" at %s, graph %s offset 0.5, 0 font \",9\" tc rgb \"gray30\"\n", $2, $1, n++ % 2 ? 0.87 : 0.95 }
+      { last = $2 }' "$data" >"$marks"
+  gnuplot -e "datafile='$data'; outfile='$WORK/$1.png'; plottitle='$2'; marks='$marks'" "$BENCH_DIR/plot/samples.gp" \
+    2>"$WORK/$1-gnuplot.log" \
+    || { rm -f "$WORK/$1.png"; echo "bench: gnuplot failed to draw $1.png: see $WORK/$1-gnuplot.log" >&2; }
+}
+
+# samples_section NAME: the markdown under a scenario's tables: its plot and what the samples file holds.
+samples_section() {
+  echo "![$1]($1.png)"
+  echo
+  echo "Samples, one a second (\`$1-samples.tsv\`, tab-separated, \"-\" where a sample missed): \`t_s\` seconds since the" \
+    "sampler started, \`phase\`, \`heap_used_mib\` (\`memory.heapUsed\`), \`old_gen_after_gc_mib\`" \
+    "(\`memory.oldGenAfterLastGc\`), \`heap_after_gc_mib\` (\`pressure.signals.heapAfterGc\`, the figure the pressure" \
+    "levels compare), \`elevated_mib\` / \`critical_mib\` (\`memory.heap.elevated\` / \`critical\` x heap max)," \
+    "\`pressure\` (0 NORMAL, 1 ELEVATED, 2 CRITICAL), \`outstanding\` (request-scope resources: \`scopes.outstanding\`" \
+    "summed), \`open_scopes\`, \`req_per_s\` (\`http_server_responses_total\` summed, per second) and \`shed_per_s\`" \
+    "(\`pressure.shedCount\`, per second)."
 }

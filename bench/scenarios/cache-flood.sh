@@ -1,7 +1,8 @@
 # cache-flood: 2,000,000 PUTs of unique keys with 1 KiB values into a cache of maxWeight 32 MiB at -Xmx256m; the
 # cache's weight must stay within 5 % of its budget and old gen after a full GC below 32 MiB + baseline + 16 MiB.
 # Then a Zipf-distributed GET workload (cache-aside: a miss PUTs the key) over ten times the keys the cache can hold.
-# Knobs (env): TOTAL (2000000), CONCURRENCY (64), ZIPF_SECONDS (20), ZIPF_S (1.0).
+# Knobs (env): TOTAL (2000000), CONCURRENCY (64), ZIPF_SECONDS (20), ZIPF_S (1.0). Sampled once a second
+# (start_sampler) through the flood and the Zipf workload: cache-flood-samples.tsv and cache-flood.png.
 run_scenario() {
   local total=${TOTAL:-2000000} conc=${CONCURRENCY:-64} zsecs=${ZIPF_SECONDS:-20} zs=${ZIPF_S:-1.0} port=18087
   local flags="-Xms256m -Xmx256m -XX:+UseG1GC"
@@ -9,12 +10,15 @@ run_scenario() {
   javac -nowarn -cp "$JAR" -d "$WORK/classes" "$BENCH_DIR/load/CacheFloodClient.java"
   echo '{"cache": {"publicStats": true}, "caches": {"flood": {"maxWeight": "32MiB", "maxEntries": 10000000, "expireAfterWrite": "0s"}}}' \
     > "$WORK/cache-flood.json"
+  METRICS_PORT=17087
   JVM_FLAGS="$flags" SERVER_ARGS="--config $WORK/cache-flood.json" \
     start_admin_bulwark $port 19097 "$WORK/cache-bulwark.log"
   local pid=$STARTED
   jcmd "$pid" GC.run >/dev/null
   local baseline flood after capacity keys zipf_before zipf_after
   baseline=$(bench_status | python3 -c 'import json,sys; print(json.load(sys.stdin)["memory"]["oldGenAfterLastGc"])')
+  # Bound: 120 s plus a second per 1000 PUTs and the Zipf run; stopped at the end anyway.
+  start_sampler cache-flood $((total / 1000 + zsecs + 120)) flood
   flood=$(java -Xmx512m -cp "$JAR:$WORK/classes" CacheFloodClient $port flood "$total" "$conc")
   jcmd "$pid" GC.run >/dev/null
   after=$(bench_status)
@@ -40,10 +44,13 @@ request = function()
 end
 response = function(status) if status == 404 then pending = last end end
 LUA
+  sample_phase zipf
   wrk -t1 -c1 -d5s -s "$WORK/zipf.lua" "http://127.0.0.1:$port" > /dev/null 2>&1  # fills the cache with the hot keys
   zipf_before=$(curl -s "http://127.0.0.1:$port/cache/flood")
   wrk -t1 -c1 -d"${zsecs}s" -s "$WORK/zipf.lua" "http://127.0.0.1:$port" > "$WORK/zipf.txt" 2>&1
   zipf_after=$(curl -s "http://127.0.0.1:$port/cache/flood")
+  stop_sampler
+  plot_samples cache-flood "cache-flood: $total unique 1 KiB PUTs into a 32 MiB cache, then a Zipf GET workload"
   local ooms alive=no
   ooms=$(grep -c "OutOfMemoryError" "$WORK/cache-bulwark.log" || true)
   kill -0 "$pid" 2>/dev/null && alive=yes
@@ -52,7 +59,7 @@ LUA
   echo
   JVM_FLAGS="$flags" machine_header
   echo "- command: \`TOTAL=$total CONCURRENCY=$conc ZIPF_SECONDS=$zsecs ZIPF_S=$zs bench/run cache-flood\`"
-  echo "- server: \`java $flags -jar target/bulwark.jar --config cache-flood.json\` with \`caches.flood.maxWeight: 32MiB\`"
+  echo "- server: \`BULWARK_METRICS_PORT=$METRICS_PORT java $flags -jar target/bulwark.jar --config cache-flood.json\` with \`caches.flood.maxWeight: 32MiB\` (the scrape on a port of its own, for the sampler)"
   echo "- flood: bench/load/CacheFloodClient.java, $conc PUTs in flight, the cache's weight read every 100 ms"
   echo "- Zipf: \`wrk -t1 -c1 -d${zsecs}s -s zipf.lua\`, s=$zs over $keys keys (10 x the $capacity entries the cache holds), a miss PUTs the key (cache-aside), after a 5 s fill"
   echo
@@ -82,4 +89,6 @@ ok = flood["maxWeightSeen"] <= 1.05 * budget and old < bar and ooms == "0" and a
 print()
 print(("**PASS**" if ok else "**FAIL**") + f": weight peaked at {flood['maxWeightSeen'] / budget:.3f} of budget; old gen {mib(old)} MiB after {flood['puts']:,} PUTs.")
 PY
+  echo
+  samples_section cache-flood
 }

@@ -7,6 +7,8 @@
 # bench/load/ConnectionsClient.java (one java.nio selector thread; it starts wrk and jcmd itself). Knobs (env): IDLE
 # (10000), SLOWLORIS (2000), MAX_CONNECTIONS (IDLE + SLOWLORIS + 500), EXTRA (room left under MAX_CONNECTIONS + 1500),
 # HEADER_TIMEOUT (5, seconds), ROUNDS (3), WRK_SECONDS (10), WARMUP_SECONDS (10), WRK_CONNECTIONS (32), INSTANCES (2).
+# Sampled once a second (start_sampler) from the admin port and a scrape port of its own, never the main port (whose
+# connections are counted exactly): connections-samples.tsv and connections.png.
 
 # raise_open_files NEED: the soft open-file limit of this shell (the server, the client and wrk inherit it) to 65536,
 # or to the hard limit when that cannot be raised (it takes root with CAP_SYS_RESOURCE); fails below NEED.
@@ -32,11 +34,12 @@ raise_open_files() {
 run_scenario() {
   local idle=${IDLE:-10000} slow=${SLOWLORIS:-2000} head=${HEADER_TIMEOUT:-5} rounds=${ROUNDS:-3}
   local secs=${WRK_SECONDS:-10} warm=${WARMUP_SECONDS:-10} wconns=${WRK_CONNECTIONS:-32} port=18084 aport=19094
+  METRICS_PORT=17084
   local max=${MAX_CONNECTIONS:-$((idle + slow + 500))}
   local extra=${EXTRA:-$((max - idle + 1500))}
   local flags="-Xms256m -Xmx256m -XX:+UseG1GC" log="$WORK/connections-bulwark.log"
   raise_open_files $((idle + slow + extra + 512))
-  ensure_ports_free $port $aport
+  ensure_ports_free $port $aport $METRICS_PORT
   mkdir -p "$WORK/classes"
   javac -nowarn -cp "$JAR" -d "$WORK/classes" "$BENCH_DIR/load/ConnectionsClient.java"
   rm -f "$WORK"/connections-wrk-*.txt
@@ -44,11 +47,15 @@ run_scenario() {
     > "$WORK/connections.json"
   JVM_FLAGS="$flags" SERVER_ARGS="--config $WORK/connections.json" start_admin_bulwark $port $aport "$log"
   local pid=$STARTED result metrics alive=no
+  # Bound: each round's runs and idle connections, the slowloris and beyond phases, with a wide margin.
+  start_sampler connections $((rounds * (warm + 2 * secs + 90) + head + 300)) client
   result=$(java -Xmx256m -cp "$JAR:$WORK/classes" ConnectionsClient $port $aport "$ADMIN_TOKEN" "$pid" "$idle" \
     "$slow" "$extra" $((head * 1000)) "$secs" "$warm" "$wconns" "$rounds" "$WORK") \
     || { echo "bench: ConnectionsClient failed (exit $?); server log: $log" >&2; exit 1; }
   echo "$result" > "$WORK/connections-client.json"
-  metrics=$(curl -s "http://127.0.0.1:$port/metrics" | grep -E '^bulwark_http_(connections_refused_total|head_timeouts_total)' || true)
+  stop_sampler
+  plot_samples connections "connections: $idle idle keep-alive, $slow slowloris, $extra past maxConnections $max"
+  metrics=$(curl -s "http://127.0.0.1:$METRICS_PORT/metrics" | grep -E '^bulwark_http_(connections_refused_total|head_timeouts_total)' || true)
   kill -0 "$pid" 2>/dev/null && alive=yes
 
   echo "# connections: $idle idle keep-alive connections, $slow slowloris sockets, connections past maxConnections"
@@ -56,7 +63,7 @@ run_scenario() {
   JVM_FLAGS="$flags" machine_header
   echo "- command: \`IDLE=$idle SLOWLORIS=$slow MAX_CONNECTIONS=$max EXTRA=$extra HEADER_TIMEOUT=$head ROUNDS=$rounds WRK_SECONDS=$secs WARMUP_SECONDS=$warm WRK_CONNECTIONS=$wconns bench/run connections\`"
   echo "- open files: \`ulimit -n\` $(ulimit -Sn) (hard $(ulimit -Hn)) for the script, the server, the client and wrk; ephemeral ports $(tr '\t' '-' < /proc/sys/net/ipv4/ip_local_port_range)"
-  echo "- server: \`java $flags -jar target/bulwark.jar --config connections.json\`, ${INSTANCES:-2} event loops, config \`$(cat "$WORK/connections.json")\`, otherwise built-in defaults"
+  echo "- server: \`BULWARK_METRICS_PORT=$METRICS_PORT java $flags -jar target/bulwark.jar --config connections.json\` (the scrape on a port of its own, read by the sampler and at the end), ${INSTANCES:-2} event loops, config \`$(cat "$WORK/connections.json")\`, otherwise built-in defaults"
   echo "- load: bench/load/ConnectionsClient.java, one java.nio selector thread for every socket, at most 256 connects outstanding; /hello by \`wrk -t1 -c$wconns -d${secs}s --latency\` after a ${warm} s warm-up, alternated: $rounds rounds of a run alone, then $idle idle connections opened and a run with them open (closed again before the next round; the last round's stay open), each run right after a full GC; during the slowloris phase \`wrk -t1 -c$wconns -d$((head + 5))s --latency\` from 1 s before the sockets open; memory: \`jcmd PID GC.run\` twice, then /admin/status \`memory\`, before and after opening the idle connections"
   echo
   python3 - "$WORK" "$result" "$metrics" "$alive" "$log" "$head" <<'PY'
@@ -165,4 +172,6 @@ print(("**PASS**" if not failed else "**FAIL** (" + ", ".join(failed) + ")")
       + f" /hello p99 {ms(during['p99'])} ms and {during['non2xx'] + during['errors']} errors meanwhile;"
       + f" {refused} refused past maxConnections ({unserved} unanswered); {errors} ERROR lines in the server log.")
 PY
+  echo
+  samples_section connections
 }

@@ -9,11 +9,13 @@
 # Knobs (env): WINDOW (2m), SAMPLE (5s), GC_EVERY (20s), MIN_GROWTH (2MiB), MIN_HANDLE_GROWTH (100), LEAD (60),
 # LIMIT (300), QUIET (600), HANDLE_RATE (5), RATE (2000), CACHE_WEIGHT (8MiB: the background's 100,000 keys of 512 B
 # fill the default cache within the lead, then churn it at its bound), PHASES ("cache timer listener quiet").
+# Sampled once a second through every phase (start_sampler, one file): leak-detect-samples.tsv and leak-detect.png.
 run_scenario() {
   local window=${WINDOW:-2m} sample=${SAMPLE:-5s} gc=${GC_EVERY:-20s} growth=${MIN_GROWTH:-2MiB}
   local handles=${MIN_HANDLE_GROWTH:-100} lead=${LEAD:-60} limit=${LIMIT:-300} quiet=${QUIET:-600}
   local hrate=${HANDLE_RATE:-5} rate=${RATE:-2000} phases=${PHASES:-"cache timer listener quiet"}
   local cache=${CACHE_WEIGHT:-8MiB} port=18098 aport=19098
+  METRICS_PORT=17098
   JVM_FLAGS=${LEAK_JVM_FLAGS:-"-Xms512m -Xmx512m -XX:+UseG1GC"}
   cat >"$WORK/leak-detect.json" <<JSON
 {"lab": {"enabled": true}, "caches": {"default": {"maxWeight": "$cache"}},
@@ -51,12 +53,14 @@ LUA
     local pid=$STARTED
     local dur cells=""
     [ "$phase" = quiet ] && dur=$quiet || dur=$((lead + limit + 30))
+    start_sampler leak-detect $((dur + 30)) "$phase"
     wrk -t1 -c4 -d"${dur}s" -s "$WORK/background.lua" "http://127.0.0.1:$port" >"$WORK/leak-bg-$phase.txt" 2>&1 &
     local bg=$!
     if [ "$phase" = quiet ]; then
       quiet_row=$(leak_watch_quiet "$quiet")
     else
       sleep "$lead"
+      sample_phase "$phase-leak"
       local path signal script
       case $phase in
         cache) path="/lab/leak/cache"; signal=heapAfterGc; script=leak-cache.lua ;;
@@ -72,14 +76,16 @@ LUA
     gcs=$(jstat -gc "$pid" | awk 'NR == 2 {printf "%d young / %d full / %d concurrent", $(NF-6), $(NF-4), $(NF-2)}')
     if [ "$phase" = quiet ]; then quiet_row+=" $gcs |"; else rows+="$cells $gcs |"$'\n'; fi
     kill "$bg" 2>/dev/null || true; wait "$bg" 2>/dev/null || true
+    stop_sampler
     stop_server "$pid"
   done
+  plot_samples leak-detect "leak-detect: the lab's leaks (one server a phase; -leak: the leak runs) and a quiet run"
 
   echo "# leak-detect: time from a leak's start to /admin/leaks \"leaking\", and a quiet run"
   echo
   machine_header
   echo "- command: \`WINDOW=$window SAMPLE=$sample GC_EVERY=$gc MIN_GROWTH=$growth MIN_HANDLE_GROWTH=$handles LEAD=$lead LIMIT=$limit QUIET=$quiet HANDLE_RATE=$hrate RATE=$rate bench/run leak-detect\`"
-  echo "- server: \`java $JVM_FLAGS -jar target/bulwark.jar --config leak-detect.json\`: \`lab.enabled\`, \`leaks.window $window\`, \`sampleInterval $sample\`, \`warmup 30s\`, \`gcEvery $gc\`, \`minGrowth $growth\`, \`minHandleGrowth $handles\`"
+  echo "- server: \`BULWARK_METRICS_PORT=$METRICS_PORT java $JVM_FLAGS -jar target/bulwark.jar --config leak-detect.json\` (the scrape on a port of its own, for the sampler): \`lab.enabled\`, \`leaks.window $window\`, \`sampleInterval $sample\`, \`warmup 30s\`, \`gcEvery $gc\`, \`minGrowth $growth\`, \`minHandleGrowth $handles\`"
   echo "- background on every phase: \`wrk -t1 -c4 -s background.lua\` (delay() for ~$rate req/s: /hello, /demo/timer?ms=5, PUT and GET /cache/default/k<1..100000> with 512 B values, \`caches.default.maxWeight $cache\`)"
   echo "- leaks start after ${lead}s: \`wrk -t1 -c1 -s leak-cache.lua\` (delay 31 ms: ~32 unique keys/s with 1000-character values, about 2 MiB/min), \`-s leak-handles.lua\` (${hrate} calls/s)"
   echo
@@ -92,6 +98,8 @@ LUA
     echo "|---|---|---|---|---|"
     echo "$quiet_row"
   fi
+  echo
+  samples_section leak-detect
 }
 
 # leak_watch SIGNAL LIMIT: polls /admin/leaks every 5 s from now; prints the table cells from "expected signal" to

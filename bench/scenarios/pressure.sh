@@ -1,7 +1,8 @@
 # pressure: a flood that would end in OutOfMemoryError without the guards. The server runs at -Xmx128m with the lab
 # on; for 60 s wrk drives the lab leak (/lab/leak/bytes?kb=64) and 512 KiB POST bodies (/lab/echo) from several
 # connections, while two more wrk processes probe /health/live and /critical/data. Then POST /lab/reset and time the
-# return to NORMAL. Knobs (env): FLOOD_SECONDS (60), FLOOD_CONNECTIONS (8), BODY_KIB (512).
+# return to NORMAL. Knobs (env): FLOOD_SECONDS (60), FLOOD_CONNECTIONS (8), BODY_KIB (512). Sampled once a second
+# (start_sampler) from the flood's start to 5 s after the return to NORMAL: pressure-samples.tsv and pressure.png.
 run_scenario() {
   local secs=${FLOOD_SECONDS:-60} conns=${FLOOD_CONNECTIONS:-8} kib=${BODY_KIB:-512} port=18086
   local flags="-Xms128m -Xmx128m -XX:+UseG1GC"
@@ -10,12 +11,12 @@ wrk.method = "POST"
 wrk.body = string.rep("x", $kib * 1024)
 wrk.headers["Content-Type"] = "application/octet-stream"
 LUA
+  METRICS_PORT=17086
   JVM_FLAGS="$flags" BULWARK_LAB_ENABLED=true start_admin_bulwark $port 19096 "$WORK/pressure-bulwark.log"
   local pid=$STARTED
 
-  # Sample the level once a second while the flood runs.
-  ( for _ in $(seq 1 "$secs"); do bench_status | python3 -c 'import json,sys; print(json.load(sys.stdin)["pressure"]["level"])' 2>/dev/null || echo DOWN; sleep 1; done ) > "$WORK/levels.txt" &
-  local sampler=$!
+  # Samples once a second from the flood to a few seconds after NORMAL (the level table counts the flood's rows).
+  start_sampler pressure $((secs + 40)) flood
   local base="http://127.0.0.1:$port"
   wrk -t1 -c"$conns" -d"${secs}s" "$base/lab/leak/bytes?kb=64" > "$WORK/flood-leak.txt" 2>&1 &
   local w1=$!
@@ -25,7 +26,8 @@ LUA
   local w3=$!
   wrk -t1 -c1 -d"${secs}s" --latency "$base/critical/data" > "$WORK/probe-critical.txt" 2>&1 &
   local w4=$!
-  wait $w1 $w2 $w3 $w4 $sampler
+  wait $w1 $w2 $w3 $w4
+  sample_phase reset
 
   local alive=no
   kill -0 "$pid" 2>/dev/null && alive=yes
@@ -40,6 +42,9 @@ LUA
     sleep 0.25
   done
   after_reset=$(bench_status)
+  sleep 5  # a few samples of the heap after the reset
+  stop_sampler
+  plot_samples pressure "pressure: lab leak + ${kib} KiB bodies for ${secs} s at -Xmx128m, then POST /lab/reset"
   local ooms
   ooms=$(grep -c "OutOfMemoryError" "$WORK/pressure-bulwark.log" || true)
 
@@ -47,7 +52,7 @@ LUA
   echo
   JVM_FLAGS="$flags" machine_header
   echo "- command: \`FLOOD_SECONDS=$secs FLOOD_CONNECTIONS=$conns BODY_KIB=$kib bench/run pressure\`"
-  echo "- server: \`BULWARK_LAB_ENABLED=true java $flags -jar target/bulwark.jar\`, otherwise built-in defaults"
+  echo "- server: \`BULWARK_LAB_ENABLED=true BULWARK_METRICS_PORT=$METRICS_PORT java $flags -jar target/bulwark.jar\` (the scrape on a port of its own, for the sampler), otherwise built-in defaults"
   echo "- flood, for ${secs} s at once: \`wrk -t1 -c$conns /lab/leak/bytes?kb=64\`, \`wrk -t1 -c$conns -s post.lua /lab/echo\` (${kib} KiB bodies); probes: \`wrk -t1 -c1 --latency /health/live\` and \`/critical/data\`"
   echo
   python3 - "$WORK" "$before_reset" "$after_reset" "$alive" "$ooms" "$seconds_to_normal" <<'PY'
@@ -67,10 +72,12 @@ for name, label in (("flood-leak", "leak GET /lab/leak/bytes?kb=64"), ("flood-bo
     r = wrk(name)
     print(f"| {label} | {r['requests']} | {r['rps']} | {r['non2xx']} | {r['errors']} | {r['p50'] if 'probe' in name else '-'} | {r['p99'] if 'probe' in name else '-'} |")
 print()
-levels = collections.Counter(l.strip() for l in open(f"{work}/levels.txt") if l.strip())
+names = {"0": "NORMAL", "1": "ELEVATED", "2": "CRITICAL", "-": "no answer within 0.9 s"}
+rows = [l.rstrip("\n").split("\t") for l in open(f"{work}/pressure-samples.tsv")][1:]
+levels = collections.Counter(names[r[7]] for r in rows if r[1] == "flood")
 print("| level during the flood (1 s samples) | samples |")
 print("|---|---|")
-for l in ("NORMAL", "ELEVATED", "CRITICAL", "DOWN"):
+for l in names.values():
     if levels[l]:
         print(f"| {l} | {levels[l]} |")
 print()
@@ -93,4 +100,6 @@ ok = ooms == "0" and alive == "yes" and after["pressure"]["level"] == "NORMAL"
 print()
 print(("**PASS**" if ok else "**FAIL**") + f": {ooms} OutOfMemoryError, process alive: {alive}, NORMAL {to_normal} s after reset.")
 PY
+  echo
+  samples_section pressure
 }

@@ -1,6 +1,7 @@
 # scope-soak: a million requests over the scoped demo routes, a quarter of the slow ones aborted by the client; then
 # no resource may be left and old gen after a full GC must be where warm-up left it.
-# Knobs (env): TOTAL (1000000), WARMUP_REQUESTS (50000), CONCURRENCY (512), JVM_FLAGS.
+# Knobs (env): TOTAL (1000000), WARMUP_REQUESTS (50000), CONCURRENCY (512), JVM_FLAGS. Sampled once a second
+# (start_sampler): scope-soak-samples.tsv and scope-soak.png.
 ensure_soak_client() {
   mkdir -p "$WORK/classes"
   if [ ! -f "$WORK/classes/SoakClient.class" ] || [ "$BENCH_DIR/load/SoakClient.java" -nt "$WORK/classes/SoakClient.class" ]; then
@@ -25,24 +26,34 @@ await_quiet() {
 run_scenario() {
   ensure_soak_client
   local total=${TOTAL:-1000000} warm=${WARMUP_REQUESTS:-50000} conc=${CONCURRENCY:-512} port=18085
+  METRICS_PORT=17085
   start_admin_bulwark $port 19095 "$WORK/soak-bulwark.log"
   local pid=$STARTED
   local client="java -Xmx512m -cp $JAR:$WORK/classes SoakClient $port"
 
   local warm_out soak_out old_warm old_after status
+  # Bound: 60 s plus a second per 1000 requests, far above any run seen (17k req/s); stopped at the end anyway.
+  start_sampler scope-soak $(( (warm + total) / 1000 + 60 )) warm-up
   warm_out=$($client "$warm" "$conc")
   await_quiet
+  sample_phase full-gc
   old_warm=$(full_gc_old_gen "$pid")
+  sample_phase soak
   soak_out=$($client "$total" "$conc")
+  sample_phase settle
   await_quiet
+  sample_phase full-gc
   old_after=$(full_gc_old_gen "$pid")
+  sleep 2  # two samples of the old gen the last full GC left
   status=$(bench_status)
+  stop_sampler
+  plot_samples scope-soak "scope-soak: $total scoped requests, $conc in flight, a quarter of the slow ones aborted"
 
   echo "# scope-soak: a million scoped requests, a quarter of the slow ones aborted"
   echo
   machine_header
   echo "- command: \`TOTAL=$total WARMUP_REQUESTS=$warm CONCURRENCY=$conc bench/run scope-soak\`"
-  echo "- server: \`java $JVM_FLAGS -jar target/bulwark.jar\` on built-in defaults, ${INSTANCES:-2} event loops"
+  echo "- server: \`BULWARK_METRICS_PORT=$METRICS_PORT java $JVM_FLAGS -jar target/bulwark.jar\` (the scrape on a port of its own, for the sampler), otherwise built-in defaults, ${INSTANCES:-2} event loops"
   echo "- load: \`$client TOTAL $conc\` (bench/load/SoakClient.java): /demo/timer?ms=20, /demo/event?ms=20, /demo/slow?ms=50 in turn; every 4th slow request reset by the client after 10 ms"
   echo "- old gen: \`jcmd PID GC.run\` then \`memory.oldGenAfterLastGc\` from /admin/status, after warm-up and after the soak"
   echo
@@ -77,4 +88,6 @@ verdict = "PASS" if total_out == 0 and sc["open"] == 0 and abs(delta) <= 2 * 104
 print("**%s: %d outstanding request resources; old gen moved %s MiB over %d requests.**" % (verdict, total_out,
       mib(delta), soak["requests"]))
 PY
+  echo
+  samples_section scope-soak
 }
