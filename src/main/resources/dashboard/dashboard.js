@@ -83,7 +83,7 @@ function el(name, attrs, parent) {
 // ---- charts ----
 const W = 460, H = 170, PAD_L = 58, PAD_B = 16, PAD_T = 6;
 
-// series: [{name, values, fmt}]; refs: [{name, value, cls}]
+// series: [{key, name, values, fmt}]; refs: [{name, value, cls}]; data-latest holds each series' last value by key
 function lineChart(id, series, opts) {
   const fig = $(id);
   const plot = fig.querySelector('.plot');
@@ -117,7 +117,7 @@ function lineChart(id, series, opts) {
   legend.replaceChildren();
   series.forEach((s, k) => {
     const v = s.values.length ? s.values[s.values.length - 1] : null;
-    latest[s.name] = v;
+    latest[s.key] = v;
     legendItem(legend, 's' + (k % 4), s.name, (s.fmt || fmt)(v));
   });
   for (const r of opts.refs || []) { legendItem(legend, r.cls, r.name, fmt(r.value)); }
@@ -187,43 +187,43 @@ function render() {
   $('leak-badge').textContent = 'leaks: ' + last.leakStatus;
   const th = meta.heapThresholds;
   lineChart('chart-heap', [
-    { name: 'heap used', values: col((s) => s.heapUsed) },
-    { name: 'old gen after GC', values: col((s) => (s.oldGenAfterLastGc > 0 ? s.oldGenAfterLastGc : null)) },
-    { name: 'heap after GC (pressure signal)', values: col((s) => s.heapAfterGc) },
+    { key: 'heapUsed', name: 'heap used', values: col((s) => s.heapUsed) },
+    { key: 'oldGenAfterLastGc', name: 'old gen after GC', values: col((s) => (s.oldGenAfterLastGc > 0 ? s.oldGenAfterLastGc : null)) },
+    { key: 'heapAfterGc', name: 'heap after GC (pressure signal)', values: col((s) => s.heapAfterGc) },
   ], { fmt: bytes, refs: [{ name: 'elevated', value: th.elevated * last.heapMax, cls: 'elevated' },
     { name: 'critical', value: th.critical * last.heapMax, cls: 'critical' }], extra: { heapMax: last.heapMax } });
   lineChart('chart-pressure', [
-    { name: 'level (0 normal, 1 elevated, 2 critical)', values: col((s) => LEVELS[s.pressureLevel]),
+    { key: 'levelIndex', name: 'level (0 normal, 1 elevated, 2 critical)', values: col((s) => LEVELS[s.pressureLevel]),
       fmt: () => level },
-    { name: 'shed/s', values: shedRates() },
+    { key: 'shedPerSecond', name: 'shed/s', values: shedRates() },
   ], { max: 2, extra: { level: level, shedCount: last.shedCount } });
   const b = last.budgets;
   barChart('chart-budgets', [{ name: 'total', used: b.total.used, limit: b.total.limit }]
     .concat(Object.keys(b.children).map((k) => ({ name: k, used: b.children[k].used, limit: b.children[k].limit }))));
   lineChart('chart-scopes', [
-    { name: 'outstanding resources', values: col((s) => sum(s.scopesOutstanding)) },
-    { name: 'open scopes', values: col((s) => s.scopesOpen) },
+    { key: 'outstanding', name: 'outstanding resources', values: col((s) => sum(s.scopesOutstanding)) },
+    { key: 'open', name: 'open scopes', values: col((s) => s.scopesOpen) },
   ], { extra: { byKind: last.scopesOutstanding } });
   renderCaches(last);
   if (last.pool) {
     lineChart('chart-pool', [
-      { name: 'active', values: col((s) => (s.pool ? s.pool.active : null)) },
-      { name: 'waiting', values: col((s) => (s.pool ? s.pool.waiting : null)) },
+      { key: 'active', name: 'active', values: col((s) => (s.pool ? s.pool.active : null)) },
+      { key: 'waiting', name: 'waiting', values: col((s) => (s.pool ? s.pool.waiting : null)) },
     ], { refs: [{ name: 'max size', value: last.pool.maxSize, cls: 'elevated' }] });
   } else {
     emptyChart('chart-pool', 'No pool: redis.url is not set.');
   }
   lineChart('chart-http', [
-    { name: 'connections', values: col((s) => s.connections) },
-    { name: 'in flight', values: col((s) => s.inFlight) },
+    { key: 'connections', name: 'connections', values: col((s) => s.connections) },
+    { key: 'inFlight', name: 'in flight', values: col((s) => s.inFlight) },
   ], {});
-  lineChart('chart-loop', [{ name: 'p99 delay ms', values: col((s) => s.delayP99Ms) }], {});
+  lineChart('chart-loop', [{ key: 'delayP99Ms', name: 'p99 delay ms', values: col((s) => s.delayP99Ms) }], {});
 }
 
 function renderCaches(last) {
   const names = last.caches.map((c) => c.name);
   const weight = (name) => col((s) => { const c = s.caches.find((x) => x.name === name); return c ? c.weightBytes : null; });
-  lineChart('chart-caches', names.map((n) => ({ name: n + ' weight', values: weight(n) })), {
+  lineChart('chart-caches', names.map((n) => ({ key: 'weight:' + n, name: n + ' weight', values: weight(n) })), {
     fmt: bytes,
     extra: Object.fromEntries(last.caches.map((c) => [c.name, { weightBytes: c.weightBytes, hitRate: c.hitRate }])),
   });

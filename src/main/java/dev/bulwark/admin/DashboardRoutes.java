@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * The dashboard on the admin port. Its page and assets ({@code GET /admin/}, {@code /admin/dashboard.js},
- * {@code /admin/dashboard.css}) hold no data and are the only answers given without the token: the page asks for the
+ * {@code /admin/dashboard.css}, {@code /admin/favicon.svg}) hold no data and are the only answers given without the token: the page asks for the
  * token and sends it with each of its requests. They carry a Content-Security-Policy that lets the page load only its
  * own script and style and talk only to its own origin. {@code GET /admin/timeseries} (token required) answers the
  * {@link DashboardSeries}.
@@ -40,6 +40,7 @@ public final class DashboardRoutes {
     assets.put("/admin/", read("index.html", "text/html; charset=utf-8"));
     assets.put("/admin/dashboard.js", read("dashboard.js", "text/javascript; charset=utf-8"));
     assets.put("/admin/dashboard.css", read("dashboard.css", "text/css; charset=utf-8"));
+    assets.put("/admin/favicon.svg", read("favicon.svg", "image/svg+xml"));
     return new DashboardRoutes(assets);
   }
 

@@ -29,7 +29,7 @@ class DashboardRoutesTest {
 
   @Test
   void thePageAndItsAssetsNeedNoTokenAndCarryAStrictPolicy() throws Exception {
-    for (String path : List.of("/admin/", "/admin/dashboard.js", "/admin/dashboard.css")) {
+    for (String path : List.of("/admin/", "/admin/dashboard.js", "/admin/dashboard.css", "/admin/favicon.svg")) {
       HttpResponse<String> page = server.admin(path, null);
       assertThat(page.statusCode()).as(path).isEqualTo(200);
       assertThat(page.headers().firstValue("Cache-Control")).as(path).hasValue("no-store");
