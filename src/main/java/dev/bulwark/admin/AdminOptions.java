@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * Options of the separate, token-protected admin port. A new object holds the defaults; every setter rejects a value
@@ -41,6 +42,15 @@ public final class AdminOptions {
   public static final int MIN_MAX_LOGGER_NAME_LENGTH = 16;
   public static final int MAX_MAX_LOGGER_NAME_LENGTH = 2048;
 
+  /** Samples the dashboard's time series keeps (the oldest is dropped): 300 at 1 s is five minutes. */
+  public static final int DEFAULT_DASHBOARD_SAMPLES = 300;
+  public static final int MIN_DASHBOARD_SAMPLES = 2;
+  public static final int MAX_DASHBOARD_SAMPLES = 100_000;
+  /** How often the dashboard's time series takes a sample of {@code /admin/status}. */
+  public static final Duration DEFAULT_DASHBOARD_INTERVAL = Duration.ofSeconds(1);
+  public static final Duration MIN_DASHBOARD_INTERVAL = Duration.ofMillis(100);
+  public static final Duration MAX_DASHBOARD_INTERVAL = Duration.ofMinutes(1);
+
   private boolean enabled = DEFAULT_ENABLED;
   private String host = DEFAULT_HOST;
   private int port = DEFAULT_PORT;
@@ -51,6 +61,8 @@ public final class AdminOptions {
   private int maxDumps = DEFAULT_MAX_DUMPS;
   private int maxProfileSeconds = DEFAULT_MAX_PROFILE_SECONDS;
   private int maxLoggerNameLength = DEFAULT_MAX_LOGGER_NAME_LENGTH;
+  private int dashboardSamples = DEFAULT_DASHBOARD_SAMPLES;
+  private Duration dashboardInterval = DEFAULT_DASHBOARD_INTERVAL;
   private TlsOptions tls = new TlsOptions();
 
   /** The defaults. */
@@ -69,6 +81,8 @@ public final class AdminOptions {
     maxDumps = other.maxDumps;
     maxProfileSeconds = other.maxProfileSeconds;
     maxLoggerNameLength = other.maxLoggerNameLength;
+    dashboardSamples = other.dashboardSamples;
+    dashboardInterval = other.dashboardInterval;
     tls = new TlsOptions(other.tls);
   }
 
@@ -192,6 +206,26 @@ public final class AdminOptions {
     return this;
   }
 
+  public int dashboardSamples() {
+    return dashboardSamples;
+  }
+
+  public AdminOptions setDashboardSamples(int dashboardSamples) {
+    this.dashboardSamples = Ranges.of("dashboardSamples", dashboardSamples, MIN_DASHBOARD_SAMPLES,
+        MAX_DASHBOARD_SAMPLES);
+    return this;
+  }
+
+  public Duration dashboardInterval() {
+    return dashboardInterval;
+  }
+
+  public AdminOptions setDashboardInterval(Duration dashboardInterval) {
+    this.dashboardInterval = Ranges.of("dashboardInterval", dashboardInterval, MIN_DASHBOARD_INTERVAL,
+        MAX_DASHBOARD_INTERVAL);
+    return this;
+  }
+
   /** TLS on the admin port; with a client CA file, a client certificate it issued is required besides the token. */
   public TlsOptions tls() {
     return tls;
@@ -217,6 +251,8 @@ public final class AdminOptions {
         .put("maxDumps", maxDumps)
         .put("maxProfileSeconds", maxProfileSeconds)
         .put("maxLoggerNameLength", maxLoggerNameLength)
+        .put("dashboardSamples", dashboardSamples)
+        .put("dashboardInterval", dashboardInterval.toMillis() + "ms")
         .put("tls", tls.toJson());
   }
 }

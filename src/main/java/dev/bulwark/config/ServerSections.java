@@ -116,6 +116,12 @@ final class ServerSections {
         .setMaxLoggerNameLength(s.integer("maxLoggerNameLength", AdminOptions.DEFAULT_MAX_LOGGER_NAME_LENGTH,
             AdminOptions.MIN_MAX_LOGGER_NAME_LENGTH, AdminOptions.MAX_MAX_LOGGER_NAME_LENGTH,
             "Longest logger name `/admin/loggers/{name}` accepts (longer: 400 `bad_logger`)."))
+        .setDashboardSamples(s.integer("dashboardSamples", AdminOptions.DEFAULT_DASHBOARD_SAMPLES,
+            AdminOptions.MIN_DASHBOARD_SAMPLES, AdminOptions.MAX_DASHBOARD_SAMPLES,
+            "Samples `/admin/timeseries` (the dashboard's charts) keeps in memory; the oldest is dropped."))
+        .setDashboardInterval(s.duration("dashboardInterval", AdminOptions.DEFAULT_DASHBOARD_INTERVAL,
+            AdminOptions.MIN_DASHBOARD_INTERVAL, AdminOptions.MAX_DASHBOARD_INTERVAL,
+            "How often `/admin/timeseries` samples `/admin/status` (on the admin port's event loop)."))
         .setTls(TlsSections.tls(s.section("tls"), "the admin port", true, "A TLS handshake on the admin port must "
             + "complete within this time of the connection's start, or the connection is closed."));
     String token = s.secret("token", AdminOptions.DEFAULT_TOKEN,

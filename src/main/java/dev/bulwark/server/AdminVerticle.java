@@ -4,6 +4,8 @@ import dev.bulwark.admin.AdminRoutes;
 import dev.bulwark.admin.AdminToken;
 import dev.bulwark.admin.BearerTokenHandler;
 import dev.bulwark.admin.BuildInfo;
+import dev.bulwark.admin.DashboardRoutes;
+import dev.bulwark.admin.DashboardSeries;
 import dev.bulwark.admin.InfoRoutes;
 import dev.bulwark.admin.LoggerRoutes;
 import dev.bulwark.config.BulwarkConfig;
@@ -15,7 +17,8 @@ import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
 /**
- * The admin port: a separate server, every route behind the bearer token. A generated token's file is written once the
+ * The admin port: a separate server, every route behind the bearer token but the dashboard's page and assets, which
+ * hold no data. A generated token's file is written once the
  * port is bound (a second instance names its file after its admin port) and held until the port is closed.
  */
 final class AdminVerticle extends ServingVerticle {
@@ -24,16 +27,19 @@ final class AdminVerticle extends ServingVerticle {
   private final ServerParts parts;
   private final AdminToken token;
   private final Consumer<AdminToken> written;
+  private final DashboardRoutes dashboard;
   private AdminToken held;
+  private long sampling = -1;
 
   /** {@code written} receives the token as written to its file (or as configured). */
-  AdminVerticle(BulwarkConfig config, ServerParts parts, AdminToken token, IntConsumer boundPort,
-      Consumer<AdminToken> written) {
+  AdminVerticle(BulwarkConfig config, ServerParts parts, AdminToken token, DashboardRoutes dashboard,
+      IntConsumer boundPort, Consumer<AdminToken> written) {
     super("admin.port", parts.listeners(), boundPort);
     this.config = config;
     this.parts = parts;
     this.token = token;
     this.written = written;
+    this.dashboard = dashboard;
   }
 
   @Override
@@ -46,6 +52,7 @@ final class AdminVerticle extends ServingVerticle {
 
   @Override
   Future<?> stopped() {
+    vertx.cancelTimer(sampling);
     AdminToken release = held;
     return release == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
       release.close();
@@ -57,7 +64,10 @@ final class AdminVerticle extends ServingVerticle {
   Router router() {
     Router router = Router.router(vertx);
     AdminRoutes.noStore(router);
+    dashboard.mountPage(router); // before the token: the page and its assets only, which hold no data
     router.route().handler(BearerTokenHandler.create(token.value()));
+    sampling = DashboardRoutes.mountSeries(vertx, router, new DashboardSeries(config.admin(), parts.status()::snapshot,
+        config.memory().heap().elevated(), config.memory().heap().critical()));
     AdminRoutes.mount(router, parts.status(), parts.health()::summary);
     parts.diagnostics().mount(router);
     InfoRoutes.mount(router, BuildInfo.current(), parts.modules()::toJson, EffectiveConfig.of(config));

@@ -6,6 +6,7 @@ import dev.bulwark.session.Sessions;
 import io.vertx.redis.client.RedisConnection;
 import dev.bulwark.pool.ConnectionPool;
 import dev.bulwark.admin.AdminStatus;
+import dev.bulwark.admin.DashboardRoutes;
 import dev.bulwark.admin.AdminToken;
 import dev.bulwark.config.BulwarkConfig;
 import dev.bulwark.health.Health;
@@ -170,8 +171,10 @@ public final class BulwarkServer {
   /** The admin port, with the configured token or a generated one (written to its file once the port is bound). */
   private Future<String> deployAdmin(BulwarkConfig config, ServerParts parts) {
     adminToken = AdminToken.create(config.admin());
-    return vertx.deployVerticle(new AdminVerticle(config, parts, adminToken, port -> adminPort = port,
-        written -> adminToken = written));
+    // The dashboard's files are read from the classpath (a jar): blocking, so here, once, off the event loop.
+    return vertx.executeBlocking(DashboardRoutes::load).compose(dashboard -> vertx.deployVerticle(
+        new AdminVerticle(config, parts, adminToken, dashboard, port -> adminPort = port,
+            written -> adminToken = written)));
   }
 
   /** The caches and the sessions (one of each per server, in the memory budget), then the route groups. */
