@@ -45,7 +45,8 @@ public final class AdminOptions {
   /** Samples the dashboard's time series keeps (the oldest is dropped): 300 at 1 s is five minutes. */
   public static final int DEFAULT_DASHBOARD_SAMPLES = 300;
   public static final int MIN_DASHBOARD_SAMPLES = 2;
-  public static final int MAX_DASHBOARD_SAMPLES = 100_000;
+  /** At about 0.5 KB a sample, at most some 2 MiB of heap: an hour at one sample a second. */
+  public static final int MAX_DASHBOARD_SAMPLES = 3_600;
   /** How often the dashboard's time series takes a sample of {@code /admin/status}. */
   public static final Duration DEFAULT_DASHBOARD_INTERVAL = Duration.ofSeconds(1);
   public static final Duration MIN_DASHBOARD_INTERVAL = Duration.ofMillis(100);
