@@ -102,6 +102,16 @@ public final class ClassHistogram {
     return vertx.executeBlocking(() -> parse(runCommand(server), System.currentTimeMillis()), false);
   }
 
+  /** {@link #take(Vertx)} on the calling thread, which it blocks for a full GC: for a thread of Bulwark's own. */
+  static ClassHistogram takeHere() {
+    return parse(runCommand(ManagementFactory.getPlatformMBeanServer()), System.currentTimeMillis());
+  }
+
+  /** {@link #takeText(Vertx)} on the calling thread, which it blocks for a full GC: for a thread of Bulwark's own. */
+  static String takeTextHere() {
+    return runCommand(ManagementFactory.getPlatformMBeanServer());
+  }
+
   /** The histogram's text as the JVM writes it, unparsed (a baseline held this way is two objects, not thousands). */
   static Future<String> takeText(Vertx vertx) {
     return vertx.executeBlocking(() -> runCommand(ManagementFactory.getPlatformMBeanServer()), false);

@@ -5,6 +5,7 @@ import dev.bulwark.admin.AdminStatus;
 import dev.bulwark.leak.HandleProbes.Probe;
 import dev.bulwark.leak.TrackedSignal.Unit;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -80,11 +81,21 @@ public final class Diagnostics implements AutoCloseable {
       return t;
     });
     LeakDetector.Parts parts = new LeakDetector.Parts(probes, new HeapFloor(System::nanoTime).listen(),
-        () -> HistogramBaseline.take(vertx), () -> ClassHistogram.take(vertx),
+        // On the detector's own thread, not a Vert.x worker: a histogram still running when Vert.x closes would answer
+        // to an event loop that is gone (a RejectedExecutionException with its stack trace on stderr).
+        () -> onThisThread(HistogramBaseline::takeHere), () -> onThisThread(ClassHistogram::takeHere),
         alert -> vertx.eventBus().publish(LeakDetector.ADDRESS, alert), dumps::dump, System::gc);
     LeakDetector detector = LeakDetector.start(leaks, parts, thread);
     detector.bindTo(registry);
     return detector;
+  }
+
+  private static <T> Future<T> onThisThread(java.util.function.Supplier<T> work) {
+    try {
+      return Future.succeededFuture(work.get());
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   /** Starts the doctor's event-loop probes: once the server listens (deploying stalls each loop for a moment). */

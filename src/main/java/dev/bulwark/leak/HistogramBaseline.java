@@ -28,6 +28,11 @@ final class HistogramBaseline {
     return ClassHistogram.takeText(vertx).map(text -> new HistogramBaseline(text, System.currentTimeMillis()));
   }
 
+  /** Takes one (a full GC) on the calling thread: for a thread of Bulwark's own, never an event loop. */
+  static HistogramBaseline takeHere() {
+    return new HistogramBaseline(ClassHistogram.takeTextHere(), System.currentTimeMillis());
+  }
+
   /** {@code {"takenAt","totalInstances","totalBytes","classCount","classes":[]}}, parsed for the answer only. */
   io.vertx.core.json.JsonObject totals() {
     return ClassHistogram.parse(text, takenAtMillis).toJson(0);
