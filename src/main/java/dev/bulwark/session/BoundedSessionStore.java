@@ -129,7 +129,11 @@ public final class BoundedSessionStore extends SessionStore implements PressureL
    */
   @Override
   void bindTo(MeterRegistry registry) {
-    Gauge.builder("bulwark.sessions", sessions, Cache::estimatedSize).tag("store", "local")
+    // After pending maintenance, like weightBytes(): evictions a burst of new sessions caused are applied first.
+    Gauge.builder("bulwark.sessions", sessions, cache -> {
+      cache.cleanUp();
+      return cache.estimatedSize();
+    }).tag("store", "local")
         .description("Sessions held by the local store (estimated)").register(registry);
     FunctionCounter.builder("bulwark.session.evictions", evictedForSize, LongAdder::sum).tag("reason", "size")
         .description("Sessions evicted from the local store, by reason").register(registry);
