@@ -340,7 +340,9 @@ plot_samples() {
   awk -F'\t' 'NR > 1 && $2 != last && $2 != "-" { printf "set arrow from %s, graph 0 to %s, graph 1 nohead dt 3 lc rgb \"gray40\"\n", $1, $1;
       printf "set label \"%s\" at %s, graph %s offset 0.5, 0 font \",9\" tc rgb \"gray30\"\n", $2, $1, n++ % 2 ? 0.87 : 0.95 }
       { last = $2 }' "$data" >"$marks"
-  gnuplot -e "datafile='$data'; outfile='$WORK/$1.png'; plottitle='$2'; marks='$marks'" "$BENCH_DIR/plot/samples.gp" \
+  # In a gnuplot single-quoted string a quote is doubled: titles such as "the lab's leaks" must not end it.
+  local title=${2//\'/\'\'}
+  gnuplot -e "datafile='$data'; outfile='$WORK/$1.png'; plottitle='$title'; marks='$marks'" "$BENCH_DIR/plot/samples.gp" \
     2>"$WORK/$1-gnuplot.log" \
     || { rm -f "$WORK/$1.png"; echo "bench: gnuplot failed to draw $1.png: see $WORK/$1-gnuplot.log" >&2; }
 }
