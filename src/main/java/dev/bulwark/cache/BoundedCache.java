@@ -7,12 +7,14 @@ import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One named cache, bounded twice: by bytes ({@code maxWeight}, each entry weighed as the bytes it really retains: key,
  * value and entry overhead) and by entries ({@code maxEntries}, enforced by giving every entry at least
  * {@code maxWeight / maxEntries} of weight). Caffeine evicts the least valuable entries first (W-TinyLFU, not FIFO).
- * With {@code redis: true} a {@link SharedTier} sits behind it. Thread-safe; shared by every event loop.
+ * With {@code redis: true} a {@link SharedTier} sits behind it and the {@link InvalidationChannel} keeps the local
+ * copies coherent across instances. Thread-safe; shared by every event loop.
  */
 public final class BoundedCache {
 
@@ -22,10 +24,14 @@ public final class BoundedCache {
   private final CacheOptions.Named options;
   private final Cache<String, CachedValue> cache;
   private final SharedTier tier;
+  private final InvalidationChannel invalidations;
+  /** Bumped by every invalidation received, so a read or write that raced one does not keep its value. */
+  private final AtomicLong generation = new AtomicLong();
 
-  BoundedCache(CacheOptions.Named options, Executor executor, SharedTier tier) {
+  BoundedCache(CacheOptions.Named options, Executor executor, SharedTier tier, InvalidationChannel invalidations) {
     this.options = options;
     this.tier = tier;
+    this.invalidations = invalidations;
     int minWeight = (int) Math.min(Integer.MAX_VALUE, Math.max(1, options.maxWeight() / options.maxEntries()));
     Weigher<String, CachedValue> weigher = (key, value) -> Math.max(minWeight, weigh(key, value));
     Caffeine<String, CachedValue> builder = Caffeine.newBuilder()
@@ -52,16 +58,24 @@ public final class BoundedCache {
     return options.name();
   }
 
-  /** The local entry, or, for a shared cache, the one in Redis (then kept locally); null when absent. */
+  /**
+   * The local entry, or, for a shared cache, the one in Redis (then kept locally); null when absent. A shared cache
+   * serves its local copy only while the invalidation channel is up or has been down at most {@code staleFor}; past
+   * that it asks Redis, and a local copy Redis cannot confirm fails with 503 {@code backend_unavailable}.
+   */
   public Future<CachedValue> get(String key) {
     CachedValue local = cache.getIfPresent(key);
-    if (local != null || tier == null) {
+    if (tier == null || local != null && invalidations.fresh(options.staleFor())) {
       return Future.succeededFuture(local);
     }
-    return tier.get(key).onSuccess(shared -> {
-      if (shared != null) {
-        cache.put(key, shared);
+    long seen = generation.get();
+    return tier.get(key).transform(ar -> {
+      if (ar.failed()) {
+        // A miss stays a miss while Redis is away; a copy that may be out of date is not served.
+        return local == null ? Future.succeededFuture() : Future.failedFuture(ar.cause());
       }
+      keepIfUnchanged(key, ar.result(), seen);
+      return Future.succeededFuture(ar.result());
     });
   }
 
@@ -71,12 +85,38 @@ public final class BoundedCache {
       cache.put(key, value);
       return Future.succeededFuture();
     }
-    return tier.put(key, value).onSuccess(v -> cache.put(key, value));
+    long seen = generation.get();
+    return tier.put(key, value).onSuccess(v -> keepIfUnchanged(key, value, seen));
   }
 
   public Future<Void> invalidate(String key) {
     cache.invalidate(key);
-    return tier == null ? Future.succeededFuture() : tier.delete(key);
+    // Dropped again once Redis has it: a read in between may have brought the old value back.
+    return tier == null ? Future.succeededFuture() : tier.delete(key).onComplete(ar -> cache.invalidate(key));
+  }
+
+  /**
+   * Keeps {@code value} as the local copy unless an invalidation of this cache arrived since {@code seen}: the value
+   * may then be older than what Redis holds, and the invalidation that would have dropped it is already past.
+   */
+  private void keepIfUnchanged(String key, CachedValue value, long seen) {
+    if (value != null && generation.get() == seen) {
+      cache.put(key, value);
+    } else {
+      cache.invalidate(key);
+    }
+  }
+
+  /** Drops the local copy of {@code key}: another instance changed it. */
+  void dropLocal(String key) {
+    generation.incrementAndGet();
+    cache.invalidate(key);
+  }
+
+  /** Drops every local copy: invalidations may have been missed. */
+  void clearLocal() {
+    generation.incrementAndGet();
+    cache.invalidateAll();
   }
 
   /** Bounds the cache's bytes to {@code fraction} of its budget (1 restores it); evicts at once if over. */

@@ -39,7 +39,7 @@ public final class CacheOptions {
 
   /** One named cache; {@code Duration.ZERO} expiry means never. */
   public record Named(String name, int maxEntries, long maxWeight, Duration expireAfterWrite,
-      Duration expireAfterAccess, boolean redis) {
+      Duration expireAfterAccess, boolean redis, Duration staleFor) {
 
     public static final int DEFAULT_MAX_ENTRIES = 100_000;
     public static final int MIN_MAX_ENTRIES = 1;
@@ -52,6 +52,9 @@ public final class CacheOptions {
     public static final Duration MIN_EXPIRE = Duration.ZERO;
     public static final Duration MAX_EXPIRE = Duration.ofDays(365);
     public static final boolean DEFAULT_REDIS = false;
+    /** Short: a local copy served unverified while the invalidation channel is down may be this much out of date. */
+    public static final Duration DEFAULT_STALE_FOR = Duration.ofSeconds(2);
+    public static final Duration MAX_STALE_FOR = Duration.ofHours(1);
 
     public Named {
       if (name == null || !name.matches(NAME_PATTERN)) {
@@ -61,12 +64,13 @@ public final class CacheOptions {
       Ranges.of("maxWeight", maxWeight, MIN_MAX_WEIGHT, MAX_MAX_WEIGHT);
       Ranges.of("expireAfterWrite", expireAfterWrite, MIN_EXPIRE, MAX_EXPIRE);
       Ranges.of("expireAfterAccess", expireAfterAccess, MIN_EXPIRE, MAX_EXPIRE);
+      Ranges.of("staleFor", staleFor, Duration.ZERO, MAX_STALE_FOR);
     }
 
     /** A cache named {@code name} with the default limits. */
     public Named(String name) {
       this(name, DEFAULT_MAX_ENTRIES, DEFAULT_MAX_WEIGHT, DEFAULT_EXPIRE_AFTER_WRITE, DEFAULT_EXPIRE_AFTER_ACCESS,
-          DEFAULT_REDIS);
+          DEFAULT_REDIS, DEFAULT_STALE_FOR);
     }
 
     JsonObject toJson() {
@@ -75,7 +79,8 @@ public final class CacheOptions {
           .put("maxWeight", maxWeight)
           .put("expireAfterWrite", expireAfterWrite.toMillis() + "ms")
           .put("expireAfterAccess", expireAfterAccess.toMillis() + "ms")
-          .put("redis", redis);
+          .put("redis", redis)
+          .put("staleFor", staleFor.toMillis() + "ms");
     }
 
   }

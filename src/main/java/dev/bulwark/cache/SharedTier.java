@@ -8,12 +8,13 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The Redis layer behind a cache with {@code redis: true}: entries are written through to Redis (same expiry) and read
- * through on a local miss, so every instance sees them. Keys live under {@code <redis.keyPrefix>cache:<name>:}. Redis
- * down: reads fall back to the local layer (a miss), writes fail with 503 {@code backend_unavailable}; the client
- * reconnects by itself when Redis returns.
+ * through on a local miss, so every instance sees them; each write and delete is followed by its invalidation on the
+ * {@link InvalidationChannel}. Keys live under {@code <redis.keyPrefix>cache:<name>:}. Redis down: reads and writes
+ * fail with 503 {@code backend_unavailable}; the client reconnects by itself when Redis returns.
  */
 final class SharedTier {
 
@@ -23,31 +24,41 @@ final class SharedTier {
   private final Redis redis;
   private final String prefix;
   private final long ttlMs;
+  private final String cacheName;
+  private final InvalidationChannel invalidations;
 
-  SharedTier(Redis redis, String keyPrefix, String cacheName, Duration ttl) {
+  SharedTier(Redis redis, String keyPrefix, String cacheName, Duration ttl, InvalidationChannel invalidations) {
     this.redis = redis;
+    this.cacheName = cacheName;
+    this.invalidations = invalidations;
     this.prefix = keyPrefix + "cache:" + cacheName + ":";
     this.ttlMs = ttl.toMillis();
   }
 
-  /** The shared entry, or null when absent or Redis is unreachable (the local layer answers then). */
+  /** The shared entry, or null when absent; fails with {@link #UNAVAILABLE} when Redis cannot be reached. */
   Future<CachedValue> get(String key) {
     return redis.send(Request.cmd(Command.GET).arg(prefix + key))
         .map(r -> r == null ? null : decode(r.toBuffer()))
-        .otherwise((CachedValue) null);
+        .recover(e -> Future.failedFuture(UNAVAILABLE));
   }
 
+  /** SET, then the invalidation for the other instances, pipelined on one connection so Redis runs them in order. */
   Future<Void> put(String key, CachedValue value) {
     Request set = Request.cmd(Command.SET).arg(prefix + key).arg(encode(value));
     if (ttlMs > 0) {
       set.arg("PX").arg(ttlMs);
     }
-    return redis.send(set).<Void>mapEmpty().recover(e -> Future.failedFuture(UNAVAILABLE));
+    return writeAndPublish(set, key);
   }
 
   Future<Void> delete(String key) {
-    return redis.send(Request.cmd(Command.DEL).arg(prefix + key)).<Void>mapEmpty()
-        .recover(e -> Future.failedFuture(UNAVAILABLE));
+    return writeAndPublish(Request.cmd(Command.DEL).arg(prefix + key), key);
+  }
+
+  private Future<Void> writeAndPublish(Request write, String key) {
+    return redis.batch(List.of(write, invalidations.message(cacheName, key)))
+        .onSuccess(r -> invalidations.published())
+        .<Void>mapEmpty().recover(e -> Future.failedFuture(UNAVAILABLE));
   }
 
   /** [2-byte content-type length][content type][value]. */

@@ -129,7 +129,11 @@ final class FeatureSections {
     boolean redis = s.bool("redis", CacheOptions.Named.DEFAULT_REDIS, "Shares entries through Redis (`redis.url`): "
         + "read-through and write-through with the same expiry; the local layer stays bounded and serves while Redis "
         + "is down.");
-    return new CacheOptions.Named(name, maxEntries, maxWeight, write, access, redis);
+    Duration staleFor = s.duration("staleFor", CacheOptions.Named.DEFAULT_STALE_FOR, Duration.ZERO,
+        CacheOptions.Named.MAX_STALE_FOR, "With `redis: true`: while the invalidation channel (Redis pub/sub) is down, "
+            + "local copies are served for at most this long after the channel was lost, then every read asks Redis (503 "
+            + "`backend_unavailable` if unreachable); 0s never serves a local copy unverified.");
+    return new CacheOptions.Named(name, maxEntries, maxWeight, write, access, redis, staleFor);
   }
 
   static SessionOptions sessions(Section s) throws ConfigException {

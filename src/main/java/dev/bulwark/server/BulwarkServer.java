@@ -56,6 +56,7 @@ public final class BulwarkServer {
   private final Listeners listeners = new Listeners();
   private final ShutdownSequence shutdown;
   private Diagnostics diagnostics;
+  private NamedCaches caches;
   private volatile int httpPort = -1;
   private volatile int adminPort = -1;
   private volatile int metricsPort = -1;
@@ -179,8 +180,10 @@ public final class BulwarkServer {
 
   /** The caches and the sessions (one of each per server, in the memory budget), then the route groups. */
   private Supplier<List<RouteModule>> builtInRoutes(BulwarkConfig config, AdminStatus status, MemoryBudget budget) {
-    NamedCaches caches = NamedCaches.create(config.cache(), ForkJoinPool.commonPool(), redis.shared(),
-        config.redis().keyPrefix());
+    NamedCaches caches = redis.shared() == null ? NamedCaches.create(config.cache(), ForkJoinPool.commonPool())
+        : NamedCaches.create(config.cache(), ForkJoinPool.commonPool(), vertx, redis.shared(), redis.subscriber(),
+            config.redis().keyPrefix());
+    this.caches = caches;
     memory.addListener(caches);
     caches.bindTo(metrics.registry());
     caches.addBudgets(budget);
@@ -290,7 +293,8 @@ public final class BulwarkServer {
 
   /** Once no request needs them: the Redis pool and clients, diagnostics, Vert.x, the monitor and the meters. */
   private Future<Void> release() {
-    Future<Void> redisClosed = redis.close();
+    Future<Void> cachesClosed = caches == null ? Future.succeededFuture() : caches.close();
+    Future<Void> redisClosed = cachesClosed.compose(v -> redis.close());
     if (diagnostics != null) {
       diagnostics.close();
     }

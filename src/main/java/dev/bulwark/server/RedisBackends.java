@@ -21,29 +21,39 @@ final class RedisBackends {
   private static final Duration CHECK_INTERVAL = Duration.ofSeconds(1);
 
   private final Redis shared;
+  /** One connection, held by the cache invalidation subscription (a subscribed connection can serve nothing else). */
+  private final Redis subscriber;
   private final RedisCheck check;
   private ConnectionPool<RedisConnection> pool;
   private Redis poolClient;
 
-  private RedisBackends(Redis shared, RedisCheck check) {
+  private RedisBackends(Redis shared, Redis subscriber, RedisCheck check) {
     this.shared = shared;
+    this.subscriber = subscriber;
     this.check = check;
   }
 
   static RedisBackends create(Vertx vertx, BulwarkConfig config) {
     if (!config.redis().enabled()) {
-      return new RedisBackends(null, null);
+      return new RedisBackends(null, null, null);
     }
     Redis shared = new QuietRedis(Redis.createClient(vertx, new io.vertx.redis.client.RedisOptions()
         .setConnectionString(config.redis().url())
         .setMaxPoolSize(config.redis().maxPoolSize())
         .setMaxPoolWaiting(config.redis().maxPoolWaiting())));
-    return new RedisBackends(shared, new RedisCheck(vertx, shared, CHECK_INTERVAL));
+    Redis subscriber = new QuietRedis(Redis.createClient(vertx, new io.vertx.redis.client.RedisOptions()
+        .setConnectionString(config.redis().url()).setMaxPoolSize(1).setMaxPoolWaiting(1)));
+    return new RedisBackends(shared, subscriber, new RedisCheck(vertx, shared, CHECK_INTERVAL));
   }
 
   /** The shared client, or null without {@code redis.url}. */
   Redis shared() {
     return shared;
+  }
+
+  /** The client of the cache invalidation subscription, or null without {@code redis.url}. */
+  Redis subscriber() {
+    return subscriber;
   }
 
   /** The health check on the shared client, or null. */
@@ -72,6 +82,7 @@ final class RedisBackends {
     if (check != null) {
       check.close();
       shared.close();
+      subscriber.close();
     }
     return poolClosed.otherwiseEmpty();
   }

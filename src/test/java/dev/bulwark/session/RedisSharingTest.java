@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bulwark.testing.RedisProcess;
 import dev.bulwark.testing.TestServer;
+import dev.bulwark.testing.TwoInstances;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,39 +17,27 @@ import org.junit.jupiter.api.Test;
  */
 class RedisSharingTest {
 
+  private static TwoInstances two;
   private static RedisProcess redis;
   private static TestServer a;
   private static TestServer b;
-  private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   @BeforeAll
   static void start() throws Exception {
-    redis = RedisProcess.start();
-    JsonObject config = new JsonObject()
-        .put("redis", new JsonObject().put("url", redis.url() + "/0").put("required", true))
-        .put("caches", new JsonObject().put("shared", new JsonObject().put("redis", true).put("maxWeight", "1MiB")));
-    a = TestServer.start(config.copy());
-    b = TestServer.start(config.copy());
+    two = TwoInstances.start(new JsonObject().put("required", true));
+    redis = two.redis;
+    a = two.a;
+    b = two.b;
   }
 
   @AfterAll
   static void stop() throws Exception {
-    try {
-      a.close();
-      b.close();
-    } finally {
-      redis.close();
-    }
+    two.close();
   }
 
   private static HttpResponse<String> send(TestServer server, String method, String path, String body, String cookie)
       throws Exception {
-    HttpRequest.Builder req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    if (cookie != null) {
-      req.header("Cookie", cookie);
-    }
-    return CLIENT.send(req.build(), HttpResponse.BodyHandlers.ofString());
+    return TwoInstances.send(server, method, path, body, cookie);
   }
 
   @Test

@@ -1,0 +1,56 @@
+package dev.bulwark.testing;
+
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+/**
+ * Two Bulwark instances, {@link #a} and {@link #b}, sharing one real redis-server started for them, with a cache
+ * {@code shared} ({@code redis: true}); {@link #close()} stops both, then Redis.
+ */
+public final class TwoInstances implements AutoCloseable {
+
+  private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  public final RedisProcess redis;
+  public final TestServer a;
+  public final TestServer b;
+
+  private TwoInstances(RedisProcess redis, TestServer a, TestServer b) {
+    this.redis = redis;
+    this.a = a;
+    this.b = b;
+  }
+
+  /** Starts Redis and both instances; {@code redis} holds extra keys of the {@code redis} section. */
+  public static TwoInstances start(JsonObject redisSection) throws Exception {
+    RedisProcess redis = RedisProcess.start();
+    JsonObject config = new JsonObject()
+        .put("redis", redisSection.copy().put("url", redis.url() + "/0"))
+        .put("caches", new JsonObject().put("shared", new JsonObject().put("redis", true).put("maxWeight", "1MiB")));
+    return new TwoInstances(redis, TestServer.start(config.copy()), TestServer.start(config.copy()));
+  }
+
+  /** One request; {@code body} null sends none, {@code cookie} null no Cookie header. */
+  public static HttpResponse<String> send(TestServer server, String method, String path, String body, String cookie)
+      throws Exception {
+    HttpRequest.Builder req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (cookie != null) {
+      req.header("Cookie", cookie);
+    }
+    return CLIENT.send(req.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Override
+  public void close() throws Exception {
+    try {
+      a.close();
+      b.close();
+    } finally {
+      redis.close();
+    }
+  }
+}
