@@ -127,8 +127,9 @@ final class FeatureSections {
         CacheOptions.Named.MIN_EXPIRE, CacheOptions.Named.MAX_EXPIRE,
         "An entry expires this long after it was last read or written; 0s never.");
     boolean redis = s.bool("redis", CacheOptions.Named.DEFAULT_REDIS, "Shares entries through Redis (`redis.url`): "
-        + "read-through and write-through with the same expiry; the local layer stays bounded and serves while Redis "
-        + "is down.");
+        + "read-through and write-through with the same expiry, local copies kept coherent across instances by "
+        + "invalidations over Redis pub/sub; the local layer stays bounded and serves for `staleFor` while Redis is "
+        + "down.");
     Duration staleFor = s.duration("staleFor", CacheOptions.Named.DEFAULT_STALE_FOR, Duration.ZERO,
         CacheOptions.Named.MAX_STALE_FOR, "With `redis: true`: while the invalidation channel (Redis pub/sub) is down, "
             + "local copies are served for at most this long after the channel was lost, then every read asks Redis (503 "
