@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,14 +67,20 @@ final class InvalidationChannel {
     if (closed) {
       return;
     }
+    AtomicBoolean ended = new AtomicBoolean();
     subscriber.connect().compose(c -> {
       c.handler(this::onPush);
       c.exceptionHandler(e -> LOG.debug("Invalidation channel connection failed: {}", e.toString()));
-      c.endHandler(v -> context.runOnContext(x -> lost(c)));
+      c.endHandler(v -> {
+        ended.set(true);
+        context.runOnContext(x -> lost(c));
+      });
       return c.send(Request.cmd(Command.SUBSCRIBE).arg(channel)).map(c)
           .onFailure(e -> c.close().otherwiseEmpty());
     }).onComplete(ar -> context.runOnContext(v -> {
-      if (ar.succeeded()) {
+      if (ar.succeeded() && ended.get()) {
+        down("connection closed while subscribing"); // its end was ignored: it was not the connection yet
+      } else if (ar.succeeded()) {
         subscribed(ar.result());
       } else {
         down("cannot subscribe: " + ar.cause().getMessage());
