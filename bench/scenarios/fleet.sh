@@ -13,7 +13,7 @@ run_scenario() {
   local secs=${WRK_SECONDS:-30} at=${CRITICAL_AT:-10} dur=${CRITICAL_FOR:-10} conns=${CONNECTIONS:-32}
   local threads=${WRK_THREADS:-2} modes=${MODES:-retry off} mode
   FLEET_PORTS=(18111 18112) FLEET_ADMIN=(19111 19112) FLEET_NGINX=18110
-  ensure_command nginx nginx-light
+  ensure_nginx
   ensure_command gnuplot gnuplot-nox
   ensure_redis
   ensure_ports_free $FLEET_NGINX "${FLEET_PORTS[@]}" "${FLEET_ADMIN[@]}"
