@@ -119,6 +119,19 @@ ensure_redis() {
   fi
 }
 
+# ensure_nginx: installs Debian's nginx with apt-get when it is missing (as root), and stops the system nginx the
+# package starts: scenarios run their own in the foreground on loopback ports.
+ensure_nginx() {
+  if ! command -v nginx >/dev/null 2>&1; then
+    [ "$(id -u)" -eq 0 ] || { echo "bench: nginx is missing: apt-get install nginx" >&2; exit 1; }
+    echo "bench: installing nginx with apt-get" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null 2>&1 \
+      || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null
+    (service nginx stop >/dev/null 2>&1 || true)
+  fi
+}
+
 # to_us VALUE: wrk latency (12.3us, 1.2ms, 1.1s) in microseconds.
 to_us() {
   awk -v v="$1" 'BEGIN {

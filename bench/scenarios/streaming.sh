@@ -2,17 +2,6 @@
 # checked), upload a 1 GiB file (sha256 in the answer checked); then plain download throughput against nginx serving
 # the same file on the same machine, alternated. Knobs (env): DOWNLOAD_GIB (2), UPLOAD_GIB (1), ITEMS (10000000),
 # ROUNDS (3).
-ensure_nginx() {
-  if ! command -v nginx >/dev/null 2>&1; then
-    [ "$(id -u)" -eq 0 ] || { echo "bench: nginx is missing: apt-get install nginx" >&2; exit 1; }
-    echo "bench: installing nginx with apt-get" >&2
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null 2>&1 \
-      || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null
-    (service nginx stop >/dev/null 2>&1 || true)
-  fi
-}
-
 start_nginx() {
   local port=$1 root=$2 conf="$WORK/nginx.conf"
   mkdir -p "$WORK/nginx"
