@@ -85,8 +85,10 @@ final class ShutdownSequence {
    */
   private Future<Boolean> drainWithin(long timeoutMs) {
     long begin = System.nanoTime();
-    Map<String, Future<Void>> ports = listeners.shutdown(Duration.ofMillis(timeoutMs).plus(BACKSTOP));
+    // Told first: each loop queues the drain before anything a client can see of the closing ports, so an answer to a
+    // request in progress carries Connection: close however soon after the close it is written.
     drain.drain();
+    Map<String, Future<Void>> ports = listeners.shutdown(Duration.ofMillis(timeoutMs).plus(BACKSTOP));
     Promise<Boolean> outcome = Promise.promise();
     AtomicBoolean decided = new AtomicBoolean();
     Future.join(List.copyOf(ports.values())).onComplete(ar -> {
