@@ -87,6 +87,15 @@ public final class RedisProcess implements AutoCloseable {
 
   /** Sends one inline command and returns the first line of the reply. */
   public String command(String inline) throws IOException {
+    return exchange(port, inline, false);
+  }
+
+  /** Sends one inline command to the server on {@code port}; returns its reply's first line, a bulk string whole. */
+  public static String reply(int port, String inline) throws IOException {
+    return exchange(port, inline, true);
+  }
+
+  private static String exchange(int port, String inline, boolean wholeBulk) throws IOException {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
       socket.setSoTimeout(5000);
@@ -101,7 +110,10 @@ public final class RedisProcess implements AutoCloseable {
           line.append((char) c);
         }
       }
-      return line.toString();
+      if (!wholeBulk || line.length() < 2 || line.charAt(0) != '$' || line.charAt(1) == '-') {
+        return line.toString();
+      }
+      return new String(in.readNBytes(Integer.parseInt(line.substring(1))), StandardCharsets.UTF_8);
     }
   }
 
