@@ -65,19 +65,9 @@ public final class RedisCluster implements AutoCloseable {
   }
 
   private void await(int port, String command, String expected) throws IOException, InterruptedException {
-    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-    while (System.nanoTime() < deadline) {
-      try {
-        if (RedisProcess.reply(port, command).contains(expected)) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // not listening yet
-      }
-      Thread.sleep(50); // polling child processes coming up, not a timing assumption
-    }
-    throw new IOException("node " + port + " never answered " + expected + " to " + command + "; see " + dir);
+    RedisProcess.awaitReply(port, command, expected, START_TIMEOUT, dir);
   }
+
 
   /** The masters' ports. */
   public List<Integer> ports() {
