@@ -193,10 +193,34 @@ final class ServerSections {
             + "it never shares a keyspace it could disturb; sessions under `<prefix>session:`, caches under "
             + "`<prefix>cache:<name>:`."));
     try {
-      return options.setUrl(url);
+      options.setUrl(url);
     } catch (IllegalArgumentException e) {
       // The URL may hold a password: never printed.
       throw s.invalidSecret("url", "(hidden)", "expected redis://host:port[/db] or rediss://...");
     }
+    return topology(s, options);
+  }
+
+  /** The keys choosing how Redis is deployed: one server, a master watched by sentinels, or a cluster. */
+  private static RedisOptions topology(Section s, RedisOptions options) throws ConfigException {
+    options.setType(s.choice("type", RedisOptions.DEFAULT_TYPE, RedisOptions.TYPES, "How Redis is deployed: "
+        + "`standalone` (one server), `sentinel` (a master found through the sentinels in `endpoints`) or `cluster` "
+        + "(keys spread over the masters, `endpoints` lists some of its nodes)."));
+    java.util.List<String> endpoints = s.stringList("endpoints", RedisOptions.MAX_ENDPOINTS, "URLs of the Redis "
+        + "nodes (`redis://host:port` or `rediss://` for TLS); for `sentinel`, the sentinels; empty: `url` alone.");
+    try {
+      options.setEndpoints(endpoints);
+    } catch (IllegalArgumentException e) {
+      throw s.invalidSecret("endpoints", "(hidden)", "expected redis://host:port or rediss://... URLs");
+    }
+    options.setMasterName(s.string("masterName", "", "For `sentinel`: the name of the master group the sentinels "
+        + "watch (`sentinel monitor <name> ...`)."));
+    options.setPassword(s.secret("password", "", "Password sent to every Redis node (AUTH); empty: none, or the "
+        + "one in the URLs."));
+    String problem = options.problem();
+    if (problem != null) {
+      throw new ConfigException(problem);
+    }
+    return options;
   }
 }

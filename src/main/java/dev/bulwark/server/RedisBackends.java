@@ -7,6 +7,9 @@ import dev.bulwark.pool.PoolOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisClientType;
+import io.vertx.redis.client.RedisReplicas;
+import io.vertx.redis.client.RedisRole;
 import io.vertx.redis.client.RedisConnection;
 import java.time.Duration;
 
@@ -37,13 +40,35 @@ final class RedisBackends {
     if (!config.redis().enabled()) {
       return new RedisBackends(null, null, null);
     }
-    Redis shared = new QuietRedis(Redis.createClient(vertx, new io.vertx.redis.client.RedisOptions()
-        .setConnectionString(config.redis().url())
-        .setMaxPoolSize(config.redis().maxPoolSize())
-        .setMaxPoolWaiting(config.redis().maxPoolWaiting())));
-    Redis subscriber = new QuietRedis(Redis.createClient(vertx, new io.vertx.redis.client.RedisOptions()
-        .setConnectionString(config.redis().url()).setMaxPoolSize(1).setMaxPoolWaiting(1)));
+    RedisOptions redis = config.redis();
+    Redis shared = client(vertx, redis, redis.maxPoolSize(), redis.maxPoolWaiting());
+    Redis subscriber = client(vertx, redis, 1, 1);
     return new RedisBackends(shared, subscriber, new RedisCheck(vertx, shared, CHECK_INTERVAL));
+  }
+
+  /**
+   * A client for the configured topology: a sentinel client always talks to the master (commands that write), a
+   * cluster client routes each command to the master of its key's slot and never reads from replicas.
+   */
+  static Redis client(Vertx vertx, RedisOptions redis, int maxPoolSize, int maxPoolWaiting) {
+    io.vertx.redis.client.RedisOptions options = new io.vertx.redis.client.RedisOptions()
+        .setType(switch (redis.type()) {
+          case RedisOptions.SENTINEL -> RedisClientType.SENTINEL;
+          case RedisOptions.CLUSTER -> RedisClientType.CLUSTER;
+          default -> RedisClientType.STANDALONE;
+        })
+        .setMaxPoolSize(maxPoolSize)
+        .setMaxPoolWaiting(maxPoolWaiting)
+        .setRole(RedisRole.MASTER)
+        .setUseReplicas(RedisReplicas.NEVER);
+    redis.connectionStrings().forEach(options::addConnectionString);
+    if (!redis.masterName().isEmpty()) {
+      options.setMasterName(redis.masterName());
+    }
+    if (!redis.password().isEmpty()) {
+      options.setPassword(redis.password());
+    }
+    return new QuietRedis(Redis.createClient(vertx, options));
   }
 
   /** The shared client, or null without {@code redis.url}. */
@@ -67,10 +92,7 @@ final class RedisBackends {
       return pool;
     }
     PoolOptions options = config.pool();
-    poolClient = new QuietRedis(Redis.createClient(vertx, new io.vertx.redis.client.RedisOptions()
-        .setConnectionString(config.redis().url())
-        .setMaxPoolSize(options.maxSize())
-        .setMaxPoolWaiting(options.maxSize())));
+    poolClient = client(vertx, config.redis(), options.maxSize(), options.maxSize());
     pool = ConnectionPool.create(vertx, options, new RedisConnections(poolClient, options.acquireTimeout()), "redis");
     return pool;
   }

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,24 +24,27 @@ public final class RedisProcess implements AutoCloseable {
   private Process process;
   private final int port;
   private final Path dir;
+  private final List<String> extra;
 
-  private RedisProcess(Process process, int port, Path dir) {
-    this.process = process;
+  private RedisProcess(int port, Path dir, List<String> extra) throws IOException {
     this.port = port;
     this.dir = dir;
+    this.extra = extra;
+    this.process = launch();
   }
 
-  public static RedisProcess start() throws IOException, InterruptedException {
-    int port = freePort();
-    Path dir = Files.createTempDirectory("bulwark-redis");
-    RedisProcess redis = new RedisProcess(launch(port, dir), port, dir);
+  /** A server; {@code extra} are more {@code redis-server} options, e.g. {@code --replicaof 127.0.0.1 6379}. */
+  public static RedisProcess start(String... extra) throws IOException, InterruptedException {
+    RedisProcess redis = new RedisProcess(freePort(), Files.createTempDirectory("bulwark-redis"), List.of(extra));
     redis.awaitPing();
     return redis;
   }
 
-  private static Process launch(int port, Path dir) throws IOException {
-    return new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-        "--save", "", "--appendonly", "no", "--dir", dir.toString())
+  private Process launch() throws IOException {
+    List<String> args = new java.util.ArrayList<>(List.of("redis-server", "--port", Integer.toString(port), "--bind",
+        "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()));
+    args.addAll(extra);
+    return new ProcessBuilder(args)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile()))
         .start();
@@ -55,7 +59,7 @@ public final class RedisProcess implements AutoCloseable {
   }
 
   public void restart() throws IOException, InterruptedException {
-    process = launch(port, dir);
+    process = launch();
     awaitPing();
   }
 
@@ -87,6 +91,35 @@ public final class RedisProcess implements AutoCloseable {
 
   /** Sends one inline command and returns the first line of the reply. */
   public String command(String inline) throws IOException {
+    return exchange(port, inline, false);
+  }
+
+  /** Sends one inline command to the server on {@code port}; returns its reply's first line, a bulk string whole. */
+  public static String reply(int port, String inline) throws IOException {
+    return exchange(port, inline, true);
+  }
+
+  /**
+   * Waits up to {@code timeout} for the server on {@code port} to answer {@code command} with a reply containing
+   * {@code expected}; the failure names {@code logs}.
+   */
+  public static void awaitReply(int port, String command, String expected, Duration timeout, Path logs)
+      throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        if (reply(port, command).contains(expected)) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(50); // polling child processes coming up, not a timing assumption
+    }
+    throw new IOException("port " + port + " never answered " + expected + " to " + command + "; see " + logs);
+  }
+
+  private static String exchange(int port, String inline, boolean wholeBulk) throws IOException {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
       socket.setSoTimeout(5000);
@@ -101,7 +134,10 @@ public final class RedisProcess implements AutoCloseable {
           line.append((char) c);
         }
       }
-      return line.toString();
+      if (!wholeBulk || line.length() < 2 || line.charAt(0) != '$' || line.charAt(1) == '-') {
+        return line.toString();
+      }
+      return new String(in.readNBytes(Integer.parseInt(line.substring(1))), StandardCharsets.UTF_8);
     }
   }
 
