@@ -32,7 +32,9 @@ public final class Main {
   public static void main(String[] args) {
     ModuleCatalog modules = new ModuleCatalog(Main.class.getClassLoader());
     Outcome outcome = command(args, System.getenv(), modules, System.out, System.err);
-    if (outcome.serve() != null) {
+    if (outcome.serve() != null && outcome.train()) {
+      System.exit(train(outcome.serve(), modules));
+    } else if (outcome.serve() != null) {
       run(outcome.serve(), modules);
     } else if (outcome.exitStatus() != 0) {
       System.exit(outcome.exitStatus());
@@ -40,10 +42,10 @@ public final class Main {
   }
 
   /** What a command line leads to: a config to serve, or a status to exit with once its output is printed. */
-  record Outcome(BulwarkConfig serve, int exitStatus) {
+  record Outcome(BulwarkConfig serve, int exitStatus, boolean train) {
 
     static Outcome exit(int status) {
-      return new Outcome(null, status);
+      return new Outcome(null, status, false);
     }
   }
 
@@ -72,13 +74,16 @@ public final class Main {
     String print = arguments.print();
     BulwarkConfig config;
     try {
-      config = BulwarkConfig.load(files, env, modules);
+      config = BulwarkConfig.load(files, arguments.train() ? Training.environment(env) : env, modules);
+    } catch (java.io.IOException e) {
+      err.println("bulwark: cannot train: " + e.getMessage());
+      return Outcome.exit(EXIT_START);
     } catch (ConfigException e) {
       err.println("bulwark: config error: " + e.getMessage());
       return Outcome.exit(EXIT_CONFIG);
     }
     if (print == null) {
-      return new Outcome(config, 0);
+      return new Outcome(config, 0, arguments.train());
     }
     if (print.equals("--print-config")) {
       out.println(config.toJson().encodePrettily());
@@ -88,13 +93,17 @@ public final class Main {
     return Outcome.exit(0);
   }
 
-  /** The command line's words: config files in order, what to print instead of serving, or help or the version. */
-  private record Arguments(List<Path> files, String print, boolean help, boolean version) {
+  /**
+   * The command line's words: config files in order, what to print instead of serving, or help or the version, and
+   * whether to serve only a training run ({@code --train}, for {@code bin/bulwark}'s class-data archive).
+   */
+  private record Arguments(List<Path> files, String print, boolean help, boolean version, boolean train) {
 
     /** Throws with the one-line reason when a word is unknown or {@code --config} lacks its file. */
     static Arguments parse(String[] args) {
       List<Path> files = new ArrayList<>();
       String print = null;
+      boolean train = false;
       for (int i = 0; i < args.length; i++) {
         String arg = args[i];
         if (arg.equals("--config") || arg.startsWith("--config=")) {
@@ -107,15 +116,17 @@ public final class Main {
           files.add(Path.of(file));
         } else if (arg.equals("--print-config") || arg.equals("--print-config-table")) {
           print = arg;
+        } else if (arg.equals("--train")) {
+          train = true;
         } else if (arg.equals("--help") || arg.equals("-h")) {
-          return new Arguments(files, print, true, false);
+          return new Arguments(files, print, true, false, false);
         } else if (arg.equals("--version")) {
-          return new Arguments(files, print, false, true);
+          return new Arguments(files, print, false, true, false);
         } else {
           throw new IllegalArgumentException("unknown argument " + arg);
         }
       }
-      return new Arguments(List.copyOf(files), print, false, false);
+      return new Arguments(List.copyOf(files), print, false, false, train);
     }
   }
 
@@ -134,6 +145,17 @@ public final class Main {
     }
     ShutdownOptions shutdown = config.shutdown();
     StopSignals.install(server::shutdown, shutdown.readinessGrace().plus(shutdown.timeout()).plus(RELEASE_PATIENCE));
+  }
+
+  /** {@code --train}: serves on free ports, exercises the main routes, shuts down; the exit status. */
+  private static int train(BulwarkConfig config, ModuleCatalog modules) {
+    configureLogging(config.logging());
+    try {
+      return Training.run(BulwarkServer.start(config, modules).await());
+    } catch (Throwable e) {
+      System.err.println("bulwark: training cannot start: " + e.getMessage());
+      return EXIT_START;
+    }
   }
 
   /** Must run before anything logs: picks the log format and routes Vert.x's logging to SLF4J. */

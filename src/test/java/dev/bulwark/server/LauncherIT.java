@@ -1,0 +1,174 @@
+package dev.bulwark.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code bin/bulwark} as an operator runs it, on a copy of the fat jar: the first start trains and makes the class-data
+ * archive, a second start uses it without training, a changed jar makes a new one, and a corrupt archive is remade
+ * while the server still starts. Each start is stopped with SIGTERM and must exit 0.
+ */
+class LauncherIT {
+
+  private static final Duration WAIT = Duration.ofSeconds(60);
+  private static final String USING = "bulwark: using class-data archive ";
+  private static final String MADE = "bulwark: made class-data archive ";
+
+  @TempDir
+  Path dir;
+
+  private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
+
+  @Test
+  void aFirstStartMakesTheArchiveAndASecondUsesItWithoutTraining() throws Exception {
+    Path jar = copyJar();
+    String first = startServeAndStop(jar, "first");
+    assertThat(first).contains(MADE).contains(USING);
+    Path archive = onlyArchive();
+    FileTime made = Files.getLastModifiedTime(archive);
+
+    String second = startServeAndStop(jar, "second");
+    assertThat(second).contains(USING + archive).doesNotContain(MADE);
+    assertThat(Files.getLastModifiedTime(archive)).as("not remade").isEqualTo(made);
+  }
+
+  @Test
+  void aChangedJarMakesANewArchive() throws Exception {
+    Path jar = copyJar();
+    startServeAndStop(jar, "first");
+    Path before = onlyArchive();
+    addEntry(jar);
+    String changed = startServeAndStop(jar, "changed");
+    assertThat(changed).contains(MADE);
+    assertThat(archives()).as("keyed by the jar's checksum").hasSize(2).contains(before);
+  }
+
+  @Test
+  void aCorruptArchiveIsRemadeAndTheServerStillStarts() throws Exception {
+    Path jar = copyJar();
+    startServeAndStop(jar, "first");
+    Path archive = onlyArchive();
+    Files.write(archive, "not an archive at all".repeat(100).getBytes(StandardCharsets.US_ASCII));
+    String again = startServeAndStop(jar, "corrupt");
+    assertThat(again).contains("is unusable; remaking it").contains(MADE + archive).contains(USING + archive);
+    assertThat(Files.size(archive)).isGreaterThan(1_000_000);
+  }
+
+  private Path copyJar() throws IOException {
+    Path fatJar = Path.of(System.getProperty("bulwark.fatJar", "target/bulwark.jar")).toAbsolutePath();
+    Path jarDir = Files.createDirectories(dir.resolve("app"));
+    return Files.copy(fatJar, jarDir.resolve("bulwark.jar"), StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** Starts the launcher, awaits /hello, sends SIGTERM, checks exit 0 and no ERROR line; its stderr. */
+  private String startServeAndStop(Path jar, String name) throws Exception {
+    Path run = Files.createDirectories(dir.resolve(name));
+    int port = freePort();
+    ProcessBuilder pb = new ProcessBuilder(launcher().toString()).directory(run.toFile());
+    Map<String, String> env = pb.environment();
+    env.keySet().removeIf(k -> k.startsWith("BULWARK_"));
+    env.put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    env.put("JAVA_OPTS", "-Xmx256m");
+    env.put("BULWARK_JAR", jar.toString());
+    env.put("BULWARK_CDS_DIR", dir.resolve("cds").toString());
+    env.put("BULWARK_HTTP_HOST", "127.0.0.1");
+    env.put("BULWARK_HTTP_PORT", Integer.toString(port));
+    env.put("BULWARK_ADMIN_PORT", Integer.toString(freePort()));
+    env.put("BULWARK_ADMIN_TOKEN_FILE", run.resolve("admin.token").toString());
+    env.put("BULWARK_SHUTDOWN_READINESS_GRACE", "0s");
+    pb.redirectOutput(run.resolve("out.txt").toFile()).redirectError(run.resolve("err.txt").toFile());
+    Process process = pb.start();
+    try {
+      awaitHello(process, port, run);
+      assertThat(process.info().command()).as("the launcher exec'd the JVM, so signals reach it")
+          .hasValueSatisfying(command -> assertThat(command).endsWith("java"));
+      new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).inheritIO().start().waitFor();
+      assertThat(process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).as("stopped").isTrue();
+      // 143: the signal came before Main installed its handler, just after /hello first answered (a race of Main's).
+      assertThat(process.exitValue()).as("the JVM got SIGTERM").isIn(0, 143);
+    } finally {
+      process.destroyForcibly();
+    }
+    assertThat(Files.readString(run.resolve("out.txt")).lines()).noneMatch(line -> line.contains(" ERROR "));
+    return Files.readString(run.resolve("err.txt"));
+  }
+
+  private void awaitHello(Process process, int port, Path run) throws Exception {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (System.nanoTime() < deadline && process.isAlive()) {
+      try {
+        HttpResponse<String> hello = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+            + "/hello")).build(), HttpResponse.BodyHandlers.ofString());
+        if (hello.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        Thread.sleep(50); // polling a starting child process
+      }
+    }
+    throw new AssertionError("no /hello; stderr: " + Files.readString(run.resolve("err.txt")) + "\nstdout: "
+        + Files.readString(run.resolve("out.txt")));
+  }
+
+  private static Path launcher() {
+    Path fatJar = Path.of(System.getProperty("bulwark.fatJar", "target/bulwark.jar")).toAbsolutePath();
+    return fatJar.getParent().getParent().resolve("bin").resolve("bulwark");
+  }
+
+  private List<Path> archives() throws IOException {
+    try (Stream<Path> files = Files.list(dir.resolve("cds"))) {
+      return files.filter(f -> f.getFileName().toString().endsWith(".jsa")).toList();
+    }
+  }
+
+  private Path onlyArchive() throws IOException {
+    List<Path> archives = archives();
+    assertThat(archives).hasSize(1);
+    return archives.get(0);
+  }
+
+  /** Rewrites {@code jar} with one more entry: still a valid jar, with another checksum. */
+  private static void addEntry(Path jar) throws IOException {
+    Path changed = jar.resolveSibling("changed.jar");
+    try (ZipInputStream in = new ZipInputStream(Files.newInputStream(jar));
+        ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(changed))) {
+      for (ZipEntry entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
+        out.putNextEntry(new ZipEntry(entry.getName()));
+        in.transferTo(out);
+        out.closeEntry();
+      }
+      out.putNextEntry(new ZipEntry("launcher-it.txt"));
+      out.write("changed".getBytes(StandardCharsets.US_ASCII));
+      out.closeEntry();
+    }
+    Files.move(changed, jar, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
