@@ -8,13 +8,15 @@ JAR="${JAR_PATH:-$ROOT/target/bulwark.jar}"
 JVM_FLAGS=${JVM_FLAGS:-"-Xms256m -Xmx256m -XX:+UseG1GC"}
 PIDS=()
 
-# ensure_command COMMAND PACKAGE: installs Debian's PACKAGE with apt-get when COMMAND is missing (as root).
+# ensure_command COMMAND PACKAGE: installs Debian's PACKAGE with apt-get when COMMAND is missing (as root), and stops
+# the system service such a package may start (redis-server, nginx): scenarios run their own on loopback ports.
 ensure_command() {
   command -v "$1" >/dev/null 2>&1 && return 0
-  if [ "$(id -u)" -eq 0 ]; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "bench: installing $2 with apt-get" >&2
     DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$2" >/dev/null
+    (service "$2" stop >/dev/null 2>&1 || true)
   else
     echo "bench: $1 is missing: apt-get install $2" >&2; exit 1
   fi
@@ -105,31 +107,12 @@ wait_ready() {
   echo "bench: $method $url never answered 200" >&2; return 1
 }
 
-# ensure_redis: installs Debian's redis-server with apt-get when it is missing (as root), else says what to install.
 ensure_redis() {
-  command -v redis-server >/dev/null 2>&1 && return 0
-  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "bench: installing redis-server with apt-get" >&2
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server >/dev/null
-    # The package starts a system Redis on 6379; scenarios start their own on a free port.
-    (service redis-server stop >/dev/null 2>&1 || true)
-  else
-    echo "bench: redis-server is missing: apt-get install redis-server" >&2; exit 1
-  fi
+  ensure_command redis-server redis-server
 }
 
-# ensure_nginx: installs Debian's nginx with apt-get when it is missing (as root), and stops the system nginx the
-# package starts: scenarios run their own in the foreground on loopback ports.
 ensure_nginx() {
-  if ! command -v nginx >/dev/null 2>&1; then
-    [ "$(id -u)" -eq 0 ] || { echo "bench: nginx is missing: apt-get install nginx" >&2; exit 1; }
-    echo "bench: installing nginx with apt-get" >&2
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null 2>&1 \
-      || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null
-    (service nginx stop >/dev/null 2>&1 || true)
-  fi
+  ensure_command nginx nginx
 }
 
 # to_us VALUE: wrk latency (12.3us, 1.2ms, 1.1s) in microseconds.
