@@ -1,31 +1,140 @@
-# startup: cold start of the fat jar to the first 200 on GET /hello, and heap in use after a full GC at idle.
-# Knobs (env): RUNS (5), JVM_FLAGS.
+# startup: cold start to the first 200 on GET /hello, and heap in use after a full GC at idle, for each way to start:
+# plain java -jar and bin/bulwark (class-data archive) on Java 17, and the same on JDK 25 (AOT cache) when one is
+# installed. Each Bulwark start alternates with a start of the bare vertx-web hello (bench/baseline/BareHello.java)
+# the same way: plain, or from an archive of its own made by the same JVM flag on a short run of its own.
+# Knobs (env): RUNS (5), JVM_FLAGS, JDK25 (a java of JDK 25 or later; default: the newest in /usr/lib/jvm, if any).
+STARTUP_PORT=18090
+STARTUP_ADMIN=19091
+
 run_scenario() {
-  local runs=${RUNS:-5} port=18090 aport=19091 rows="" times="" heaps=""
-  for i in $(seq 1 "$runs"); do
-    local t0 pid ms heap
-    t0=$(date +%s%N)
-    start_bulwark $port $aport "$WORK/startup-$i.log"
-    pid=$STARTED
-    wait_ready "http://127.0.0.1:$port/hello" 3000
-    ms=$(( ($(date +%s%N) - t0) / 1000000 ))
-    sleep 2 # let start-up settle before measuring idle heap
-    jcmd "$pid" GC.run >/dev/null
-    heap=$(jcmd "$pid" GC.heap_info | awk '/garbage-first heap/ { for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i+1); sub(/K,?/, "", v); printf "%.1f", v / 1024 } }')
-    kill "$pid"; wait "$pid" 2>/dev/null || true
-    rows+="| $i | $ms | $heap |"$'\n'
-    times+="$ms"$'\n'; heaps+="$heap"$'\n'
-  done
-  echo "# startup: cold start to first 200, heap after full GC at idle"
+  local runs=${RUNS:-5} java17 java25 bare_jar="$WORK/bare-hello.jar"
+  java17=$(command -v java)
+  java25=${JDK25:-$(newest_jdk 25)}
+  ensure_baseline
+  (cd "$WORK/classes" && jar cf "$bare_jar" BareHello*.class) # the JVM archives classes from jars only
+  rm -rf "$WORK/cds" "$WORK"/bare-*.jsa "$WORK"/bare-*.aot
+  ROWS="" DETAIL="" TRAINING=""
+  startup_variant "Java 17, \`java -jar\`" plain "$java17" "$runs" "$bare_jar"
+  startup_variant "Java 17, \`bin/bulwark\` (class-data archive)" archive "$java17" "$runs" "$bare_jar"
+  if [ -n "$java25" ]; then
+    startup_variant "JDK 25, \`java -jar\`" plain "$java25" "$runs" "$bare_jar"
+    startup_variant "JDK 25, \`bin/bulwark\` (AOT cache)" archive "$java25" "$runs" "$bare_jar"
+  fi
+  echo "# startup: cold start to the first 200, heap after a full GC at idle"
   echo
   machine_header
+  echo "- JDK 25: ${java25:-none found (set JDK25=/path/to/java)}${java25:+ ($("$java25" -version 2>&1 | head -1))}"
   echo "- command: \`RUNS=$runs bench/run startup\`"
-  echo "- start: \`java $JVM_FLAGS -jar target/bulwark.jar\` on built-in defaults; time from launch to the first 200 on /hello (curl polling every 10 ms)"
+  echo "- start: time from launch to the first 200 on /hello (curl polling every 10 ms), built-in defaults, 2 event"
+  echo "  loops. Bulwark by \`java \$JVM_FLAGS -jar\`, or by \`JAVA_OPTS=\$JVM_FLAGS bin/bulwark\` (launcher included)"
+  echo "  from an archive made beforehand by \`bin/bulwark --make-archive\`. The bare hello runs the same way, its"
+  echo "  archive recorded by \`-XX:ArchiveClassesAtExit\` or \`-XX:AOTCacheOutput\` over 20 requests."
   echo "- heap: \`jcmd PID GC.run\` 2 s after the first 200, then used heap from \`jcmd PID GC.heap_info\`"
+  echo "- runs alternate Bulwark, bare, Bulwark, bare...; median (min-max) of $runs each"
   echo
-  echo "| run | start to first 200 (ms) | heap used after full GC (MiB) |"
-  echo "|---|---|---|"
-  printf '%s' "$rows"
+  echo "| start | Bulwark ms | bare ms | Bulwark / bare | Bulwark heap MiB | bare heap MiB |"
+  echo "|---|---|---|---|---|---|"
+  printf '%s' "$ROWS"
   echo
-  echo "**Median: $(printf '%s' "$times" | median) ms to first 200; $(printf '%s' "$heaps" | median) MiB heap after full GC at idle.**"
+  echo "Making the archive (the first start with \`bin/bulwark\`, once per jar, JVM and options):"
+  echo
+  printf '%s' "$TRAINING"
+  echo
+  echo "Every run:"
+  echo
+  echo "| start | run | Bulwark ms | Bulwark heap MiB | bare ms | bare heap MiB |"
+  echo "|---|---|---|---|---|---|"
+  printf '%s' "$DETAIL"
+}
+
+# startup_variant LABEL plain|archive JAVA RUNS BARE_JAR: RUNS alternating starts; adds a row to ROWS and DETAIL.
+startup_variant() {
+  local label=$1 mode=$2 java=$3 runs=$4 bare_jar=$5 bms="" bheap="" rms="" rheap="" i
+  if [ "$mode" = archive ]; then
+    prepare_archives "$label" "$java" "$bare_jar"
+  fi
+  for i in $(seq 1 "$runs"); do
+    timed_start bulwark "$mode" "$java" "$bare_jar" "$WORK/startup-bulwark-$i.log"
+    bms+="$T_MS"$'\n'; bheap+="$T_HEAP"$'\n'
+    DETAIL+="| $label | $i | $T_MS | $T_HEAP |"
+    timed_start bare "$mode" "$java" "$bare_jar" "$WORK/startup-bare-$i.log"
+    rms+="$T_MS"$'\n'; rheap+="$T_HEAP"$'\n'
+    DETAIL+=" $T_MS | $T_HEAP |"$'\n'
+  done
+  local bm rm
+  bm=$(printf '%s' "$bms" | median); rm=$(printf '%s' "$rms" | median)
+  ROWS+="| $label | **$bm** ($(spread "$bms")) | $rm ($(spread "$rms")) | $(awk -v a="$bm" -v b="$rm" 'BEGIN { printf "%.2f", a / b }')"
+  ROWS+=" | **$(printf '%s' "$bheap" | median)** ($(spread "$bheap")) | $(printf '%s' "$rheap" | median) ($(spread "$rheap")) |"$'\n'
+}
+
+# prepare_archives LABEL JAVA BARE_JAR: Bulwark's archive by the launcher (timed: a first start pays it once), and
+# the bare hello's by the same JVM flag over a short run.
+prepare_archives() {
+  local label=$1 java=$2 bare_jar=$3 t0 record
+  t0=$(date +%s%N)
+  JAVA="$java" JAVA_OPTS="$JVM_FLAGS" BULWARK_JAR="$JAR" BULWARK_CDS_DIR="$WORK/cds" "$ROOT/bin/bulwark" --make-archive \
+    2>"$WORK/startup-make-archive.log"
+  TRAINING+="- $label: \`bin/bulwark --make-archive\` took $(( ($(date +%s%N) - t0) / 1000000 )) ms;"
+  TRAINING+=" $(sed -n 's/^bulwark: made class-data archive //p' "$WORK/startup-make-archive.log" | xargs -r du -m | cut -f1) MB"$'\n'
+  record=$(archive_flags "$java" "$bare_jar" | cut -d ' ' -f 1)
+  (cd "$WORK" && exec "$java" $JVM_FLAGS "$record" -cp "$JAR:$bare_jar" BareHello $STARTUP_PORT 2 \
+    >"$WORK/startup-bare-train.log" 2>&1) &
+  STARTED=$!; PIDS+=("$STARTED")
+  wait_ready "http://127.0.0.1:$STARTUP_PORT/hello" 3000
+  for _ in $(seq 1 20); do curl -s -o /dev/null "http://127.0.0.1:$STARTUP_PORT/hello"; done
+  stop_server "$STARTED"
+}
+
+# archive_flags JAVA BARE_JAR: "RECORD USE" flags for the bare hello's archive on this JVM.
+archive_flags() {
+  local name="$WORK/bare-$(basename "$(dirname "$(dirname "$(readlink -f "$1")")")")"
+  if [ "$("$1" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')" -ge 25 ]; then
+    echo "-XX:AOTCacheOutput=$name.aot -XX:AOTCache=$name.aot"
+  else
+    echo "-XX:ArchiveClassesAtExit=$name.jsa -XX:SharedArchiveFile=$name.jsa"
+  fi
+}
+
+# timed_start bulwark|bare plain|archive JAVA BARE_JAR LOG: one start; T_MS to the first 200, T_HEAP after a full GC.
+timed_start() {
+  local who=$1 mode=$2 java=$3 bare_jar=$4 log=$5 t0 pid use
+  ensure_ports_free $STARTUP_PORT $STARTUP_ADMIN
+  t0=$(date +%s%N)
+  if [ "$who" = bulwark ]; then
+    local launch=("$java" $JVM_FLAGS -jar "$JAR")
+    if [ "$mode" = archive ]; then launch=(env JAVA="$java" JAVA_OPTS="$JVM_FLAGS" BULWARK_JAR="$JAR" \
+      BULWARK_CDS_DIR="$WORK/cds" "$ROOT/bin/bulwark"); fi
+    (cd "$WORK" && exec env BULWARK_HTTP_HOST=127.0.0.1 BULWARK_HTTP_PORT=$STARTUP_PORT \
+      BULWARK_ADMIN_PORT=$STARTUP_ADMIN BULWARK_HTTP_INSTANCES=2 BULWARK_ADMIN_TOKEN_FILE="$WORK/admin.token" \
+      BULWARK_SHUTDOWN_READINESS_GRACE=0s "${launch[@]}" >"$log" 2>&1) &
+  else
+    use=""
+    if [ "$mode" = archive ]; then use=$(archive_flags "$java" "$bare_jar" | cut -d ' ' -f 2); fi
+    (cd "$WORK" && exec "$java" $JVM_FLAGS $use -cp "$JAR:$bare_jar" BareHello $STARTUP_PORT 2 >"$log" 2>&1) &
+  fi
+  pid=$!; PIDS+=("$pid")
+  wait_ready "http://127.0.0.1:$STARTUP_PORT/hello" 3000
+  T_MS=$(( ($(date +%s%N) - t0) / 1000000 ))
+  sleep 2 # let start-up settle before measuring idle heap
+  "$(dirname "$(readlink -f "$java")")/jcmd" "$pid" GC.run >/dev/null
+  T_HEAP=$("$(dirname "$(readlink -f "$java")")/jcmd" "$pid" GC.heap_info | awk '/garbage-first heap/ {
+    for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i+1); sub(/K,?/, "", v); printf "%.1f", v / 1024 } }')
+  stop_server "$pid"
+}
+
+# newest_jdk MIN: the java of the newest JDK in /usr/lib/jvm whose feature version is at least MIN, if any.
+newest_jdk() {
+  local release v best="" bestv=0
+  for release in /usr/lib/jvm/*/release; do
+    v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$release")
+    if [ -n "$v" ] && [ "$v" -ge "$1" ] && [ "$v" -gt "$bestv" ] && [ -x "$(dirname "$release")/bin/java" ]; then
+      best="$(dirname "$release")/bin/java"; bestv=$v
+    fi
+  done
+  echo "$best"
+}
+
+# spread LINES: "min-max" of numbers, one a line.
+spread() {
+  printf '%s' "$1" | sort -n | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%s-%s", lo, hi }'
 }

@@ -4,6 +4,8 @@ import dev.bulwark.config.BulwarkConfig;
 import dev.bulwark.config.ConfigException;
 import dev.bulwark.config.Key;
 import dev.bulwark.config.ModuleSource;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +26,8 @@ public final class Main {
   static final int EXIT_START = 1;
   /** Beyond the readiness grace and the drain's timeout, how long closing Redis, Vert.x and the meters may take. */
   private static final Duration RELEASE_PATIENCE = Duration.ofSeconds(10);
+  /** The system property {@code bin/bulwark} names its class-data archive in. */
+  static final String CLASS_DATA_ARCHIVE = "bulwark.classDataArchive";
   private static final String USAGE = "usage: java -jar bulwark.jar [--config FILE]... [--print-config] [--version]";
 
   private Main() {
@@ -136,15 +140,20 @@ public final class Main {
    */
   private static void run(BulwarkConfig config, ModuleCatalog modules) {
     configureLogging(config.logging());
-    BulwarkServer server;
+    // The handlers go in before the start: a SIGTERM while starting waits for the start, then drains as usual.
+    Promise<BulwarkServer> serving = Promise.promise();
+    ShutdownOptions shutdown = config.shutdown();
+    StopSignals.install(() -> serving.future().transform(started -> started.succeeded()
+        ? started.result().shutdown() : Future.succeededFuture(true)),
+        shutdown.readinessGrace().plus(shutdown.timeout()).plus(RELEASE_PATIENCE));
     try {
-      server = BulwarkServer.start(config, modules).await();
+      serving.complete(BulwarkServer.start(config, modules).await());
     } catch (Throwable e) {
+      serving.tryFail(e);
       fail(EXIT_START, "bulwark: cannot start: " + e.getMessage());
       return;
     }
-    ShutdownOptions shutdown = config.shutdown();
-    StopSignals.install(server::shutdown, shutdown.readinessGrace().plus(shutdown.timeout()).plus(RELEASE_PATIENCE));
+    StartupLog.classDataArchive(System.getProperty(CLASS_DATA_ARCHIVE));
   }
 
   /** {@code --train}: serves on free ports, exercises the main routes, shuts down; the exit status. */

@@ -3,13 +3,16 @@ package dev.bulwark.server;
 import dev.bulwark.admin.AdminToken;
 import dev.bulwark.config.BulwarkConfig;
 import dev.bulwark.stream.SafePath;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What a start tells the operator: every port bound with its protocols, where the admin token is, and a files root
- * that could serve nothing. Logged under {@link BulwarkServer}'s name, where operators and scripts look for it.
+ * What a start tells the operator: every port bound with its protocols, where the admin token is, a files root
+ * that could serve nothing, and whether the class-data archive {@code bin/bulwark} gave was used. Logged under {@link BulwarkServer}'s name, where operators and scripts look for it.
  */
 final class StartupLog {
 
@@ -44,6 +47,28 @@ final class StartupLog {
           : token.heldElsewhere() + " is held by another running Bulwark, ") + "token written to " + token.file()
           + " (mode 0600)";
       LOG.info("Admin port on {}:{}{}{}", config.admin().host(), adminPort, tls, where);
+    }
+  }
+
+  /**
+   * {@code bin/bulwark} names its archive in {@code bulwark.classDataArchive}. The JVM starts without an archive it
+   * cannot map (made by another JVM build or with other options), silently; a mapped one shows in /proc/self/maps.
+   * Reads a small procfs file: call it off the event loops.
+   */
+  static void classDataArchive(String archive) {
+    if (archive == null || archive.isEmpty()) {
+      return;
+    }
+    Path path = Path.of(archive).toAbsolutePath().normalize();
+    try (Stream<String> maps = Files.lines(Path.of("/proc/self/maps"))) {
+      if (maps.anyMatch(line -> line.endsWith(" " + path))) {
+        LOG.info("Started from class-data archive {}", path);
+      } else {
+        LOG.warn("The JVM did not use class-data archive {} (made by another JVM build or with other JVM options?):"
+            + " the start was slower; bin/bulwark makes a new one once the jar, the JVM or JAVA_OPTS change", path);
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.info("Class-data archive {} given; whether the JVM used it cannot be read here ({})", path, e.toString());
     }
   }
 
