@@ -17,10 +17,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,10 +37,14 @@ class LauncherIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final String USING = "bulwark: using class-data archive ";
   private static final String MADE = "bulwark: made class-data archive ";
+  private static final Pattern JAVA_VERSION = Pattern.compile("(?m)^JAVA_VERSION=\"(\\d+)");
   private static final String MAPPED = "Started from class-data archive ";
 
   @TempDir
   Path dir;
+
+  /** The JVM the launcher runs: this test's own unless a test picks another. */
+  private Path java = Path.of(System.getProperty("java.home"), "bin", "java");
 
   private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
@@ -113,6 +120,46 @@ class LauncherIT {
     assertThat(onlyArchive()).isEqualTo(archive);
   }
 
+  @Test
+  void onJava25ItMakesAndStartsFromAnAotCache() throws Exception {
+    Path java25 = newestJava(25);
+    Assumptions.assumeTrue(java25 != null, "no JDK 25 or later in /usr/lib/jvm");
+    java = java25;
+    Path jar = copyJar();
+    assertThat(startServeAndStop(jar, "first25")).contains(MADE).contains(USING);
+    String second = startServeAndStop(jar, "second25");
+    assertThat(second).contains(USING).doesNotContain(MADE);
+    try (Stream<Path> files = Files.list(dir.resolve("cds"))) {
+      Path cache = files.filter(f -> f.getFileName().toString().endsWith(".aot")).findFirst().orElseThrow();
+      assertThat(Files.readString(dir.resolve("second25").resolve("out.txt"))).contains(MAPPED + cache);
+    }
+  }
+
+  /** The java of the newest JDK in /usr/lib/jvm of at least {@code feature}, by its release file; null if none. */
+  private static Path newestJava(int feature) throws IOException {
+    Path jvms = Path.of("/usr/lib/jvm");
+    if (!Files.isDirectory(jvms)) {
+      return null;
+    }
+    Path best = null;
+    int bestVersion = feature - 1;
+    try (Stream<Path> homes = Files.list(jvms)) {
+      for (Path home : homes.toList()) {
+        Path release = home.resolve("release");
+        Path bin = home.resolve("bin").resolve("java");
+        if (!Files.isRegularFile(release) || !Files.isExecutable(bin)) {
+          continue;
+        }
+        Matcher version = JAVA_VERSION.matcher(Files.readString(release));
+        if (version.find() && Integer.parseInt(version.group(1)) > bestVersion) {
+          bestVersion = Integer.parseInt(version.group(1));
+          best = bin;
+        }
+      }
+    }
+    return best;
+  }
+
   private Path copyJar() throws IOException {
     Path fatJar = Path.of(System.getProperty("bulwark.fatJar", "target/bulwark.jar")).toAbsolutePath();
     Path jarDir = Files.createDirectories(dir.resolve("app"));
@@ -148,7 +195,7 @@ class LauncherIT {
     ProcessBuilder pb = new ProcessBuilder(command).directory(run.toFile());
     Map<String, String> env = pb.environment();
     env.keySet().removeIf(k -> k.startsWith("BULWARK_"));
-    env.put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    env.put("JAVA", java.toString());
     env.put("JAVA_OPTS", "-Xmx256m");
     env.put("BULWARK_JAR", jar.toString());
     env.put("BULWARK_CDS_DIR", dir.resolve("cds").toString());
