@@ -61,7 +61,8 @@ final class StartupLog {
     }
     Path path = Path.of(archive).toAbsolutePath().normalize();
     try (Stream<String> maps = Files.lines(Path.of("/proc/self/maps"))) {
-      if (maps.anyMatch(line -> line.endsWith(" " + path))) {
+      String mapped = " " + path.toRealPath(); // the kernel names a mapped file by its real path
+      if (maps.anyMatch(line -> line.endsWith(mapped))) {
         LOG.info("Started from class-data archive {}", path);
       } else {
         LOG.warn("The JVM did not use class-data archive {} (made by another JVM build or with other JVM options?):"
