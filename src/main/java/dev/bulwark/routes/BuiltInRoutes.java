@@ -32,8 +32,8 @@ public final class BuiltInRoutes {
       Sessions sessions, ConnectionPool<RedisConnection> pool, Handler<RoutingContext> scrape,
       MeterRegistry registry) {
     StreamMeters streams = StreamMeters.register(registry);
-    LabLeak leak = new LabLeak(config.lab().maxLeakBytes());
-    LabHandles handles = new LabHandles(config.lab().maxLeakHandles(), leak);
+    // The lab's leaks are made only when the lab is on: a server that does not serve it loads none of its classes.
+    Supplier<RouteModule> lab = config.lab().enabled() ? lab(config.lab()) : null;
     return () -> {
       List<RouteModule> modules = new ArrayList<>();
       if (scrape != null) {
@@ -44,10 +44,17 @@ public final class BuiltInRoutes {
           new SessionRoutes(sessions), new FileRoutes(config.files(), streams),
           new DataRoutes(config.files().maxDataCount(), streams), new UploadRoutes(config.uploads(), streams),
           new DbRoutes(pool, config.redis().keyPrefix())));
-      if (config.lab().enabled()) {
-        modules.add(new LabRoutes(leak, handles, config.lab()));
+      if (lab != null) {
+        modules.add(lab.get());
       }
       return modules;
     };
+  }
+
+  /** The lab's route group for each event loop, sharing one set of leaks (bounded by {@code lab.*}) per server. */
+  private static Supplier<RouteModule> lab(LabOptions options) {
+    LabLeak leak = new LabLeak(options.maxLeakBytes());
+    LabHandles handles = new LabHandles(options.maxLeakHandles(), leak);
+    return () -> new LabRoutes(leak, handles, options);
   }
 }

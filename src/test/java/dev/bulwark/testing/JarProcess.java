@@ -34,14 +34,20 @@ public final class JarProcess implements AutoCloseable {
 
   /** Starts the jar in {@code dir} with {@code config} written to {@code cfg.json} there; no BULWARK_* variable. */
   public static JarProcess start(Path dir, JsonObject config) throws IOException {
+    return start(dir, config, List.of());
+  }
+
+  /** As {@link #start(Path, JsonObject)}, with {@code jvmOptions} (such as {@code -Xlog:...}) before {@code -jar}. */
+  public static JarProcess start(Path dir, JsonObject config, List<String> jvmOptions) throws IOException {
     Path fatJar = Path.of(System.getProperty("bulwark.fatJar", "target/bulwark.jar")).toAbsolutePath();
     if (!Files.isRegularFile(fatJar)) {
       throw new IOException("the fat jar " + fatJar + " is missing: integration tests run after package");
     }
     Path cfg = Files.writeString(dir.resolve("cfg.json"), config.encodePrettily());
     List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-        "-jar", fatJar.toString(), "--config", cfg.toString()));
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-jar", fatJar.toString(), "--config", cfg.toString()));
     ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("BULWARK_"));
     pb.redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
