@@ -29,11 +29,14 @@ run_scenario() {
   echo "  loops. Bulwark by \`java \$JVM_FLAGS -jar\`, or by \`JAVA_OPTS=\$JVM_FLAGS bin/bulwark\` (launcher included)"
   echo "  from an archive made beforehand by \`bin/bulwark --make-archive\`. The bare hello runs the same way, its"
   echo "  archive recorded by \`-XX:ArchiveClassesAtExit\` or \`-XX:AOTCacheOutput\` over 20 requests."
-  echo "- heap: \`jcmd PID GC.run\` 2 s after the first 200, then used heap from \`jcmd PID GC.heap_info\`"
+  echo "- heap: \`jcmd PID GC.run\` (a full GC) 2 s after the first 200. \"live\": what the full GC left, the old"
+  echo "  generation's occupancy right after it (\`jstat -gc PID\`, OU): the bar. \"used\": \`jcmd PID GC.heap_info\`"
+  echo "  just after, which also counts, whole, each allocation buffer (TLAB) a thread took since the GC: 0.1-0.5 MiB"
+  echo "  apiece, so it moves by a MiB from run to run with what happened to run in that half second."
   echo "- runs alternate Bulwark, bare, Bulwark, bare...; median (min-max) of $runs each"
   echo
-  echo "| start | Bulwark ms | bare ms | Bulwark / bare | Bulwark heap MiB | bare heap MiB |"
-  echo "|---|---|---|---|---|---|"
+  echo "| start | Bulwark ms | bare ms | Bulwark / bare | Bulwark live MiB | bare live MiB | Bulwark used MiB | bare used MiB |"
+  echo "|---|---|---|---|---|---|---|---|"
   printf '%s' "$ROWS"
   echo
   echo "Making the archive (the first start with \`bin/bulwark\`, once per jar, JVM and options):"
@@ -42,29 +45,30 @@ run_scenario() {
   echo
   echo "Every run:"
   echo
-  echo "| start | run | Bulwark ms | Bulwark heap MiB | bare ms | bare heap MiB |"
-  echo "|---|---|---|---|---|---|"
+  echo "| start | run | Bulwark ms | live MiB | used MiB | bare ms | live MiB | used MiB |"
+  echo "|---|---|---|---|---|---|---|---|"
   printf '%s' "$DETAIL"
 }
 
 # startup_variant LABEL plain|archive JAVA RUNS BARE_JAR: RUNS alternating starts; adds a row to ROWS and DETAIL.
 startup_variant() {
-  local label=$1 mode=$2 java=$3 runs=$4 bare_jar=$5 bms="" bheap="" rms="" rheap="" i
+  local label=$1 mode=$2 java=$3 runs=$4 bare_jar=$5 bms="" blive="" bused="" rms="" rlive="" rused="" i
   if [ "$mode" = archive ]; then
     prepare_archives "$label" "$java" "$bare_jar"
   fi
   for i in $(seq 1 "$runs"); do
     timed_start bulwark "$mode" "$java" "$bare_jar" "$WORK/startup-bulwark-$i.log"
-    bms+="$T_MS"$'\n'; bheap+="$T_HEAP"$'\n'
-    DETAIL+="| $label | $i | $T_MS | $T_HEAP |"
+    bms+="$T_MS"$'\n'; blive+="$T_LIVE"$'\n'; bused+="$T_USED"$'\n'
+    DETAIL+="| $label | $i | $T_MS | $T_LIVE | $T_USED |"
     timed_start bare "$mode" "$java" "$bare_jar" "$WORK/startup-bare-$i.log"
-    rms+="$T_MS"$'\n'; rheap+="$T_HEAP"$'\n'
-    DETAIL+=" $T_MS | $T_HEAP |"$'\n'
+    rms+="$T_MS"$'\n'; rlive+="$T_LIVE"$'\n'; rused+="$T_USED"$'\n'
+    DETAIL+=" $T_MS | $T_LIVE | $T_USED |"$'\n'
   done
   local bm rm
   bm=$(printf '%s' "$bms" | median); rm=$(printf '%s' "$rms" | median)
   ROWS+="| $label | **$bm** ($(spread "$bms")) | $rm ($(spread "$rms")) | $(awk -v a="$bm" -v b="$rm" 'BEGIN { printf "%.2f", a / b }')"
-  ROWS+=" | **$(printf '%s' "$bheap" | median)** ($(spread "$bheap")) | $(printf '%s' "$rheap" | median) ($(spread "$rheap")) |"$'\n'
+  ROWS+=" | **$(printf '%s' "$blive" | median)** ($(spread "$blive")) | $(printf '%s' "$rlive" | median) ($(spread "$rlive"))"
+  ROWS+=" | $(printf '%s' "$bused" | median) ($(spread "$bused")) | $(printf '%s' "$rused" | median) ($(spread "$rused")) |"$'\n'
 }
 
 # prepare_archives LABEL JAVA BARE_JAR: Bulwark's archive by the launcher (timed: a first start pays it once), and
@@ -95,7 +99,8 @@ archive_flags() {
   fi
 }
 
-# timed_start bulwark|bare plain|archive JAVA BARE_JAR LOG: one start; T_MS to the first 200, T_HEAP after a full GC.
+# timed_start bulwark|bare plain|archive JAVA BARE_JAR LOG: one start; T_MS to the first 200, T_LIVE and T_USED (MiB)
+# after a full GC.
 timed_start() {
   local who=$1 mode=$2 java=$3 bare_jar=$4 log=$5 t0 pid use
   ensure_ports_free $STARTUP_PORT $STARTUP_ADMIN
@@ -116,8 +121,12 @@ timed_start() {
   wait_ready "http://127.0.0.1:$STARTUP_PORT/hello" 3000
   T_MS=$(( ($(date +%s%N) - t0) / 1000000 ))
   sleep 2 # let start-up settle before measuring idle heap
-  "$(dirname "$(readlink -f "$java")")/jcmd" "$pid" GC.run >/dev/null
-  T_HEAP=$("$(dirname "$(readlink -f "$java")")/jcmd" "$pid" GC.heap_info | awk '/garbage-first heap/ {
+  local bin
+  bin=$(dirname "$(readlink -f "$java")")
+  "$bin/jcmd" "$pid" GC.run >/dev/null
+  T_LIVE=$("$bin/jstat" -gc "$pid" | awk 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "OU") c = i }
+    NR == 2 { printf "%.2f", $c / 1024 }')
+  T_USED=$("$bin/jcmd" "$pid" GC.heap_info | awk '/garbage-first heap/ {
     for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i+1); sub(/K,?/, "", v); printf "%.1f", v / 1024 } }')
   stop_server "$pid"
 }

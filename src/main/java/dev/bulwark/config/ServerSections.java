@@ -171,7 +171,8 @@ final class ServerSections {
 
   static LoggingOptions logging(Section s) throws ConfigException {
     return new LoggingOptions()
-        .setJson(s.bool("json", LoggingOptions.DEFAULT_JSON, "One JSON object per log line instead of plain text."))
+        .setJson(s.bool("json", LoggingOptions.DEFAULT_JSON,
+            "One JSON object per log line (timestamp in epoch ms) instead of plain text (stamped in UTC)."))
         .setLevel(s.choice("level", LoggingOptions.DEFAULT_LEVEL, LoggingOptions.LEVELS,
             "Level of Bulwark's own loggers."))
         .setAccessLog(s.bool("accessLog", LoggingOptions.DEFAULT_ACCESS_LOG,

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code -Xlog:class+load}). Nothing that is not configured is made at start, so none of its classes are loaded: no
  * Redis client without {@code redis.url}, no lab without {@code lab.enabled}. Each class loaded stays in the heap for
  * the life of the server (its mirror, its name, its class loader's entries), which is most of the idle heap above a
- * bare vertx-web server.
+ * bare vertx-web server. Nor does its logging load the time-zone database.
  */
 class IdleStartIT {
 
@@ -38,6 +38,10 @@ class IdleStartIT {
               || l.contains(" dev.bulwark.cache.InvalidationChannel"));
       assertThat(loaded).as("no lab without lab.enabled")
           .noneMatch(l -> l.contains(" dev.bulwark.routes.Lab") && !l.contains(" dev.bulwark.routes.LabOptions "));
+      // The time-zone database costs ~370 KB of heap for good: log lines are stamped in UTC, and logback's own
+      // status messages go to stderr without its StatusPrinter, whose date format loads the default zone.
+      assertThat(loaded).as("no time-zone database")
+          .noneMatch(l -> l.contains(" sun.util.calendar.ZoneInfoFile ") || l.contains(" java.time.zone.ZoneRulesProvider "));
     }
   }
 }
