@@ -32,11 +32,13 @@ run_scenario() {
   echo "- heap: \`jcmd PID GC.run\` (a full GC) 2 s after the first 200. \"live\": what the full GC left, the old"
   echo "  generation's occupancy right after it (\`jstat -gc PID\`, OU): the bar. \"used\": \`jcmd PID GC.heap_info\`"
   echo "  just after, which also counts, whole, each allocation buffer (TLAB) a thread took since the GC: 0.1-0.5 MiB"
-  echo "  apiece, so it moves by a MiB from run to run with what happened to run in that half second."
+  echo "  apiece, so it moves by a MiB from run to run with what happened to run in that half second. \"objects\":"
+  echo "  the live objects' bytes (\`jcmd PID GC.class_histogram\` total), without what G1 counts around them (a"
+  echo "  humongous object's whole region, partly filled regions after the compaction): the steadiest of the three."
   echo "- runs alternate Bulwark, bare, Bulwark, bare...; median (min-max) of $runs each"
   echo
-  echo "| start | Bulwark ms | bare ms | Bulwark / bare | Bulwark live MiB | bare live MiB | Bulwark used MiB | bare used MiB |"
-  echo "|---|---|---|---|---|---|---|---|"
+  echo "| start | Bulwark ms | bare ms | Bulwark / bare | Bulwark live MiB | bare live MiB | Bulwark used MiB | bare used MiB | Bulwark objects MiB | bare objects MiB |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
   printf '%s' "$ROWS"
   echo
   echo "Making the archive (the first start with \`bin/bulwark\`, once per jar, JVM and options):"
@@ -45,30 +47,31 @@ run_scenario() {
   echo
   echo "Every run:"
   echo
-  echo "| start | run | Bulwark ms | live MiB | used MiB | bare ms | live MiB | used MiB |"
-  echo "|---|---|---|---|---|---|---|---|"
+  echo "| start | run | Bulwark ms | live MiB | used MiB | objects MiB | bare ms | live MiB | used MiB | objects MiB |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
   printf '%s' "$DETAIL"
 }
 
 # startup_variant LABEL plain|archive JAVA RUNS BARE_JAR: RUNS alternating starts; adds a row to ROWS and DETAIL.
 startup_variant() {
-  local label=$1 mode=$2 java=$3 runs=$4 bare_jar=$5 bms="" blive="" bused="" rms="" rlive="" rused="" i
+  local label=$1 mode=$2 java=$3 runs=$4 bare_jar=$5 bms="" blive="" bused="" bobj="" rms="" rlive="" rused="" robj="" i
   if [ "$mode" = archive ]; then
     prepare_archives "$label" "$java" "$bare_jar"
   fi
   for i in $(seq 1 "$runs"); do
     timed_start bulwark "$mode" "$java" "$bare_jar" "$WORK/startup-bulwark-$i.log"
-    bms+="$T_MS"$'\n'; blive+="$T_LIVE"$'\n'; bused+="$T_USED"$'\n'
-    DETAIL+="| $label | $i | $T_MS | $T_LIVE | $T_USED |"
+    bms+="$T_MS"$'\n'; blive+="$T_LIVE"$'\n'; bused+="$T_USED"$'\n'; bobj+="$T_OBJECTS"$'\n'
+    DETAIL+="| $label | $i | $T_MS | $T_LIVE | $T_USED | $T_OBJECTS |"
     timed_start bare "$mode" "$java" "$bare_jar" "$WORK/startup-bare-$i.log"
-    rms+="$T_MS"$'\n'; rlive+="$T_LIVE"$'\n'; rused+="$T_USED"$'\n'
-    DETAIL+=" $T_MS | $T_LIVE | $T_USED |"$'\n'
+    rms+="$T_MS"$'\n'; rlive+="$T_LIVE"$'\n'; rused+="$T_USED"$'\n'; robj+="$T_OBJECTS"$'\n'
+    DETAIL+=" $T_MS | $T_LIVE | $T_USED | $T_OBJECTS |"$'\n'
   done
   local bm rm
   bm=$(printf '%s' "$bms" | median); rm=$(printf '%s' "$rms" | median)
   ROWS+="| $label | **$bm** ($(spread "$bms")) | $rm ($(spread "$rms")) | $(awk -v a="$bm" -v b="$rm" 'BEGIN { printf "%.2f", a / b }')"
   ROWS+=" | **$(printf '%s' "$blive" | median)** ($(spread "$blive")) | $(printf '%s' "$rlive" | median) ($(spread "$rlive"))"
-  ROWS+=" | $(printf '%s' "$bused" | median) ($(spread "$bused")) | $(printf '%s' "$rused" | median) ($(spread "$rused")) |"$'\n'
+  ROWS+=" | $(printf '%s' "$bused" | median) ($(spread "$bused")) | $(printf '%s' "$rused" | median) ($(spread "$rused"))"
+  ROWS+=" | $(printf '%s' "$bobj" | median) ($(spread "$bobj")) | $(printf '%s' "$robj" | median) ($(spread "$robj")) |"$'\n'
 }
 
 # prepare_archives LABEL JAVA BARE_JAR: Bulwark's archive by the launcher (timed: a first start pays it once), and
@@ -99,8 +102,8 @@ archive_flags() {
   fi
 }
 
-# timed_start bulwark|bare plain|archive JAVA BARE_JAR LOG: one start; T_MS to the first 200, T_LIVE and T_USED (MiB)
-# after a full GC.
+# timed_start bulwark|bare plain|archive JAVA BARE_JAR LOG: one start; T_MS to the first 200, T_LIVE, T_USED and
+# T_OBJECTS (MiB) after a full GC.
 timed_start() {
   local who=$1 mode=$2 java=$3 bare_jar=$4 log=$5 t0 pid use
   ensure_ports_free $STARTUP_PORT $STARTUP_ADMIN
@@ -128,6 +131,7 @@ timed_start() {
     NR == 2 { printf "%.2f", $c / 1024 }')
   T_USED=$("$bin/jcmd" "$pid" GC.heap_info | awk '/garbage-first heap/ {
     for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i+1); sub(/K,?/, "", v); printf "%.1f", v / 1024 } }')
+  T_OBJECTS=$("$bin/jcmd" "$pid" GC.class_histogram | awk '/^Total/ { printf "%.2f", $3 / 1048576 }')
   stop_server "$pid"
 }
 
