@@ -83,6 +83,11 @@ final class GuardSections {
         .setRefuseConnectionsWhenCritical(s.bool("refuseConnectionsWhenCritical",
             MemoryOptions.DEFAULT_REFUSE_CONNECTIONS_WHEN_CRITICAL, "At CRITICAL, close new connections on the main "
                 + "port as they are accepted, before parsing anything (counted); open ones are still served."))
+        .setNettyBufferQueue(s.integer("nettyBufferQueue", MemoryOptions.DEFAULT_NETTY_BUFFER_QUEUE,
+            MemoryOptions.MIN_NETTY_BUFFER_QUEUE, MemoryOptions.MAX_NETTY_BUFFER_QUEUE,
+            "Freed buffer wrappers each magazine of Netty's allocator keeps for reuse, allocated at start (Netty's "
+                + "default, 1024, costs ~430 KiB of idle heap); more are left to the GC. "
+                + "`-Dio.netty.allocator.magazineBufferQueueCapacity` wins."))
         .setInjectFile(s.string("injectFile", MemoryOptions.DEFAULT_INJECT_FILE,
             "For tests and drills: while this file exists, the number 0..1 in it replaces every measured signal."))
         .setHeap(thresholds(s.section("heap"), MemoryOptions.DEFAULT_HEAP,

@@ -4,6 +4,7 @@ import dev.bulwark.config.BulwarkConfig;
 import dev.bulwark.config.ConfigException;
 import dev.bulwark.config.Key;
 import dev.bulwark.config.ModuleSource;
+import dev.bulwark.memory.MemoryOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.io.PrintStream;
@@ -29,7 +30,6 @@ public final class Main {
   /** The system property {@code bin/bulwark} names its class-data archive in. */
   static final String CLASS_DATA_ARCHIVE = "bulwark.classDataArchive";
   static final String MAGAZINE_QUEUE_PROPERTY = "io.netty.allocator.magazineBufferQueueCapacity";
-  static final int MAGAZINE_QUEUE_CAPACITY = 128;
   private static final String USAGE = "usage: java -jar bulwark.jar [--config FILE]... [--print-config] [--version]";
 
   private Main() {
@@ -142,6 +142,7 @@ public final class Main {
    */
   private static void run(BulwarkConfig config, ModuleCatalog modules) {
     configureLogging(config.logging());
+    configureNetty(config.memory());
     // The handlers go in before the start: a SIGTERM while starting waits for the start, then drains as usual.
     Promise<BulwarkServer> serving = Promise.promise();
     ShutdownOptions shutdown = config.shutdown();
@@ -161,11 +162,23 @@ public final class Main {
   /** {@code --train}: serves on free ports, exercises the main routes, shuts down; the exit status. */
   private static int train(BulwarkConfig config, ModuleCatalog modules) {
     configureLogging(config.logging());
+    configureNetty(config.memory());
     try {
       return Training.run(BulwarkServer.start(config, modules).await());
     } catch (Throwable e) {
       System.err.println("bulwark: training cannot start: " + e.getMessage());
       return EXIT_START;
+    }
+  }
+
+  /**
+   * Must run before Netty's allocator is first used: it reads its properties once. Each magazine of the adaptive
+   * allocator keeps {@code memory.nettyBufferQueue} freed buffer wrappers (Netty's default, 1024, is allocated full at
+   * start); past the cap a freed wrapper is left to the GC, as Netty does when the queue is full.
+   */
+  static void configureNetty(MemoryOptions memory) {
+    if (System.getProperty(MAGAZINE_QUEUE_PROPERTY) == null) {
+      System.setProperty(MAGAZINE_QUEUE_PROPERTY, Integer.toString(memory.nettyBufferQueue()));
     }
   }
 
@@ -175,12 +188,6 @@ public final class Main {
     // records. Admin JFR profiles do not need them.
     if (System.getProperty("io.netty.jfr.enabled") == null) {
       System.setProperty("io.netty.jfr.enabled", "false");
-    }
-    // Netty 4.2's adaptive allocator gives each magazine a queue of 1024 recycled buffer wrappers, allocated full at
-    // start: ~12 KiB per magazine, some 430 KiB of an idle heap of ~6 MiB. A magazine rarely holds more than a few
-    // freed wrappers at once; past the cap a freed wrapper is left to the GC, as Netty does when the queue is full.
-    if (System.getProperty(MAGAZINE_QUEUE_PROPERTY) == null) {
-      System.setProperty(MAGAZINE_QUEUE_PROPERTY, Integer.toString(MAGAZINE_QUEUE_CAPACITY));
     }
     if (System.getProperty("vertx.logger-delegate-factory-class-name") == null) {
       System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
