@@ -62,6 +62,8 @@ class LauncherIT {
     assertThat(Files.getLastModifiedTime(archive)).as("not remade").isEqualTo(made);
     assertThat(Files.readString(dir.resolve("second").resolve("out.txt"))).as("the JVM mapped it")
         .contains(MAPPED + archive);
+    assertThat(archive.resolveSibling("bulwark-1.jar")).as("it runs from the jar's parts, made beside the archive")
+        .isRegularFile();
   }
 
   @Test
@@ -129,8 +131,8 @@ class LauncherIT {
     assertThat(startServeAndStop(jar, "first25")).contains(MADE).contains(USING);
     String second = startServeAndStop(jar, "second25");
     assertThat(second).contains(USING).doesNotContain(MADE);
-    try (Stream<Path> files = Files.list(dir.resolve("cds"))) {
-      Path cache = files.filter(f -> f.getFileName().toString().endsWith(".aot")).findFirst().orElseThrow();
+    try (Stream<Path> dirs = Files.list(dir.resolve("cds"))) {
+      Path cache = dirs.map(d -> d.resolve("archive.aot")).filter(Files::isRegularFile).findFirst().orElseThrow();
       assertThat(Files.readString(dir.resolve("second25").resolve("out.txt"))).contains(MAPPED + cache);
     }
   }
@@ -229,9 +231,10 @@ class LauncherIT {
     return fatJar.getParent().getParent().resolve("bin").resolve("bulwark");
   }
 
+  /** The archives made so far: each in a directory of its own with the parts of the jar it was made from. */
   private List<Path> archives() throws IOException {
-    try (Stream<Path> files = Files.list(dir.resolve("cds"))) {
-      return files.filter(f -> f.getFileName().toString().endsWith(".jsa")).toList();
+    try (Stream<Path> dirs = Files.list(dir.resolve("cds"))) {
+      return dirs.map(d -> d.resolve("archive.jsa")).filter(Files::isRegularFile).toList();
     }
   }
 
