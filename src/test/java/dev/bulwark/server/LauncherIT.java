@@ -108,6 +108,32 @@ class LauncherIT {
   }
 
   @Test
+  void twoLaunchersStartingAtOnceBothServeAndMakeOneArchive() throws Exception {
+    Path jar = copyJar();
+    List<String> errs = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<Thread> starts = new java.util.ArrayList<>();
+    List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    for (String name : List.of("twinA", "twinB")) {
+      Thread start = new Thread(() -> {
+        try {
+          errs.add(startServeAndStop(jar, name));
+        } catch (Throwable e) {
+          failures.add(e);
+        }
+      }, name);
+      starts.add(start);
+      start.start();
+    }
+    for (Thread start : starts) {
+      start.join(WAIT.toMillis() * 2);
+    }
+    assertThat(failures).as("both served /hello and stopped with 0").isEmpty();
+    assertThat(errs).hasSize(2);
+    assertThat(errs.stream().filter(err -> err.contains(MADE))).as("one made the archive").hasSizeLessThanOrEqualTo(1);
+    assertThat(archives()).as("one archive for one jar, JVM and options").hasSize(1);
+  }
+
+  @Test
   void makeArchiveMakesItOnceAndExitsWithoutServing() throws Exception {
     Path jar = copyJar();
     Process first = launcher(jar, dir.resolve("make"), "--make-archive").start();
