@@ -23,6 +23,7 @@ import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
+import dev.bulwark.testing.Tmpfs;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,6 +43,9 @@ class LauncherIT {
 
   @TempDir
   Path dir;
+
+  /** Where the launcher keeps its archives: under this test's directory unless a test picks another. */
+  private Path cdsDir;
 
   /** The JVM the launcher runs: this test's own unless a test picks another. */
   private Path java = Path.of(System.getProperty("java.home"), "bin", "java");
@@ -131,6 +135,20 @@ class LauncherIT {
     assertThat(errs).hasSize(2);
     assertThat(errs.stream().filter(err -> err.contains(MADE))).as("one made the archive").hasSizeLessThanOrEqualTo(1);
     assertThat(archives()).as("one archive for one jar, JVM and options").hasSize(1);
+  }
+
+  @Test
+  void aFullDiskForTheArchiveStillStartsTheServer() throws Exception {
+    Assumptions.assumeTrue(Tmpfs.whyNot() == null, Tmpfs.whyNot());
+    Path jar = copyJar();
+    try (Tmpfs full = Tmpfs.mount("30m")) { // the parts (~23 MB) fit, the archive (~26 MB) does not
+      cdsDir = full.dir();
+      String err = startServeAndStop(jar, "full");
+      assertThat(err).contains("training run failed, starting without a class-data archive").doesNotContain(USING);
+      try (Stream<Path> left = Files.list(full.dir())) {
+        assertThat(left).as("nothing half-made is left").isEmpty();
+      }
+    }
   }
 
   @Test
@@ -226,7 +244,7 @@ class LauncherIT {
     env.put("JAVA", java.toString());
     env.put("JAVA_OPTS", "-Xmx256m");
     env.put("BULWARK_JAR", jar.toString());
-    env.put("BULWARK_CDS_DIR", dir.resolve("cds").toString());
+    env.put("BULWARK_CDS_DIR", (cdsDir != null ? cdsDir : dir.resolve("cds")).toString());
     env.put("BULWARK_HTTP_HOST", "127.0.0.1");
     env.put("BULWARK_HTTP_PORT", Integer.toString(freePort()));
     env.put("BULWARK_ADMIN_PORT", Integer.toString(freePort()));
