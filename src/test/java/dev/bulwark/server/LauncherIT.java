@@ -71,6 +71,26 @@ class LauncherIT {
   }
 
   @Test
+  void anIdleServerStartedFromItsArchiveHoldsUnderFiveMiBOfLiveObjects() throws Exception {
+    Path jar = copyJar();
+    startServeAndStop(jar, "train");
+    long[] live = new long[1];
+    startServeAndStop(jar, "idle", process -> live[0] = liveObjectBytes(process.pid()));
+    // The standing target: 5 MiB after a full GC at idle (bench/run startup measures it with fixed flags).
+    assertThat(live[0]).as("bytes of live objects after a full GC").isPositive().isLessThan(5L << 20);
+  }
+
+  /** The total of {@code jcmd PID GC.class_histogram}, which runs a full GC first: the live objects' bytes. */
+  private static long liveObjectBytes(long pid) throws Exception {
+    Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+        Long.toString(pid), "GC.class_histogram").redirectErrorStream(true).start();
+    List<String> lines = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+    assertThat(jcmd.waitFor()).as(String.join("\n", lines)).isZero();
+    String total = lines.stream().filter(line -> line.startsWith("Total")).findFirst().orElseThrow();
+    return Long.parseLong(total.trim().split("\\s+")[2]);
+  }
+
+  @Test
   void aChangedJarMakesANewArchive() throws Exception {
     Path jar = copyJar();
     startServeAndStop(jar, "first");
@@ -214,6 +234,15 @@ class LauncherIT {
 
   /** Starts the launcher, awaits /hello, sends SIGTERM, checks exit 0 and no ERROR line; its stderr. */
   private String startServeAndStop(Path jar, String name) throws Exception {
+    return startServeAndStop(jar, name, process -> { });
+  }
+
+  /** What a test checks of the running server, between its first answer and its stop. */
+  private interface WhileServing {
+    void check(Process process) throws Exception;
+  }
+
+  private String startServeAndStop(Path jar, String name, WhileServing whileServing) throws Exception {
     Path run = dir.resolve(name);
     int port = freePort();
     ProcessBuilder pb = launcher(jar, run);
@@ -221,6 +250,7 @@ class LauncherIT {
     Process process = pb.start();
     try {
       awaitHello(process, port, run);
+      whileServing.check(process);
       assertThat(process.info().command()).as("the launcher exec'd the JVM, so signals reach it")
           .hasValueSatisfying(command -> assertThat(command).endsWith("java"));
       new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).inheritIO().start().waitFor();
