@@ -163,6 +163,11 @@ median() {
   sort -n | awk '{a[NR] = $1} END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.4f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
 }
 
+# spread [FORMAT]: "min-max" of the numbers on stdin, one a line; FORMAT is printf's for the two (default %s-%s).
+spread() {
+  sort -n | awk -v f="${1:-%s-%s}" 'NR == 1 { lo = $1 } { hi = $1 } END { printf f, lo, hi }'
+}
+
 machine_header() {
   echo "- date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "- machine: $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB, $(uname -sr)"

@@ -253,9 +253,9 @@ alloc_pass() {
   mb=$(printf '%s' "$pb" | median | xargs printf '%.1f')
   mr=$(printf '%s' "$pr" | median | xargs printf '%.1f')
   md=$(printf '%s' "$pd" | median | xargs printf '%.1f')
-  spread_b=$(printf '%s' "$pb" | sort -n | awk 'NR == 1 {lo = $1} {hi = $1} END {printf "%.1f-%.1f", lo, hi}')
-  spread_r=$(printf '%s' "$pr" | sort -n | awk 'NR == 1 {lo = $1} {hi = $1} END {printf "%.1f-%.1f", lo, hi}')
-  spread_d=$(printf '%s' "$pd" | sort -n | awk 'NR == 1 {lo = $1} {hi = $1} END {printf "%+.1f to %+.1f", lo, hi}')
+  spread_b=$(printf '%s' "$pb" | spread "%.1f-%.1f")
+  spread_r=$(printf '%s' "$pr" | spread "%.1f-%.1f")
+  spread_d=$(printf '%s' "$pd" | spread "%+.1f to %+.1f")
   verdict=$(awk -v d="$md" -v bar="$bar" 'BEGIN { print (d <= bar) ? "within" : "OVER" }')
   echo "**Bytes allocated per request on GET /hello (median over $n process pairs of each pair's median; min-max over the pairs): Bulwark $mb ($spread_b), bare $mr ($spread_r); difference Bulwark - bare $md ($spread_d): $verdict the bar of $bar B/request.**"
 }

@@ -69,10 +69,10 @@ startup_variant() {
   done
   local bm rm
   bm=$(printf '%s' "$bms" | median); rm=$(printf '%s' "$rms" | median)
-  ROWS+="| $label | **$bm** ($(spread "$bms")) | $rm ($(spread "$rms")) | $(awk -v a="$bm" -v b="$rm" 'BEGIN { printf "%.2f", a / b }')"
-  ROWS+=" | **$(printf '%s' "$blive" | median)** ($(spread "$blive")) | $(printf '%s' "$rlive" | median) ($(spread "$rlive"))"
-  ROWS+=" | $(printf '%s' "$bused" | median) ($(spread "$bused")) | $(printf '%s' "$rused" | median) ($(spread "$rused"))"
-  ROWS+=" | $(printf '%s' "$bobj" | median) ($(spread "$bobj")) | $(printf '%s' "$robj" | median) ($(spread "$robj")) |"$'\n'
+  ROWS+="| $label | **$bm** ($(printf "%s" "$bms" | spread)) | $rm ($(printf "%s" "$rms" | spread)) | $(awk -v a="$bm" -v b="$rm" 'BEGIN { printf "%.2f", a / b }')"
+  ROWS+=" | **$(printf '%s' "$blive" | median)** ($(printf "%s" "$blive" | spread)) | $(printf '%s' "$rlive" | median) ($(printf "%s" "$rlive" | spread))"
+  ROWS+=" | $(printf '%s' "$bused" | median) ($(printf "%s" "$bused" | spread)) | $(printf '%s' "$rused" | median) ($(printf "%s" "$rused" | spread))"
+  ROWS+=" | $(printf '%s' "$bobj" | median) ($(printf "%s" "$bobj" | spread)) | $(printf '%s' "$robj" | median) ($(printf "%s" "$robj" | spread)) |"$'\n'
 }
 
 # prepare_archives LABEL JAVA BARE_JAR: Bulwark's archive by the launcher (timed: a first start pays it once), and
@@ -146,9 +146,4 @@ newest_jdk() {
     fi
   done
   echo "$best"
-}
-
-# spread LINES: "min-max" of numbers, one a line.
-spread() {
-  printf '%s' "$1" | sort -n | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%s-%s", lo, hi }'
 }

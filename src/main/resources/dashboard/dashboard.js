@@ -1,4 +1,5 @@
-// Bulwark's dashboard: polls /admin/timeseries every second and /admin/leaks every few seconds with the token from
+// Bulwark's dashboard: polls /admin/timeseries once per sample (admin.dashboardInterval; every second until the first
+// answer) and /admin/leaks every few polls with the token from
 // sessionStorage (never a URL or a cookie), and draws hand-made SVG charts. Each chart's latest figures are also in
 // its data-latest attribute (JSON), for people and tests to read.
 'use strict';
@@ -60,7 +61,7 @@ async function poll() {
     }
     $('connection-state').textContent = 'unreachable, retrying (' + e.message + ')';
   }
-  timer = setTimeout(poll, POLL_MS);
+  timer = setTimeout(poll, meta ? meta.intervalMs : POLL_MS);
 }
 
 // ---- formatting ----

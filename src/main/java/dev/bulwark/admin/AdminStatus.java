@@ -31,9 +31,7 @@ public final class AdminStatus {
   }
 
   public JsonObject snapshot() {
-    JsonObject out = new JsonObject();
-    sections.forEach((name, supplier) -> out.put(name, supplier.get()));
-    return out;
+    return snapshot(sections.keySet());
   }
 
   /** Only the named sections that are registered (a timer reading a few figures needs no module list). */

@@ -37,7 +37,8 @@ final class InvalidationChannel {
   private final Context context;
   private final Redis subscriber;
   private final String channel;
-  private final String instanceId = UUID.randomUUID().toString();
+  /** What starts each message this instance publishes: its id and the separator. */
+  private final String selfPrefix = UUID.randomUUID() + "\n";
   private final Map<String, BoundedCache> caches;
   private final LongAdder sent = new LongAdder();
   private final LongAdder received = new LongAdder();
@@ -138,7 +139,7 @@ final class InvalidationChannel {
     String payload = push.get(2).toString(StandardCharsets.UTF_8);
     int first = payload.indexOf('\n');
     int second = first < 0 ? -1 : payload.indexOf('\n', first + 1);
-    if (second < 0 || payload.regionMatches(0, instanceId, 0, first) && first == instanceId.length()) {
+    if (second < 0 || payload.startsWith(selfPrefix)) {
       return; // malformed, or this instance's own write (it updated its local copy itself)
     }
     BoundedCache cache = caches.get(payload.substring(first + 1, second));
@@ -150,7 +151,7 @@ final class InvalidationChannel {
 
   /** The PUBLISH that tells the other instances {@code key} of {@code cache} changed. */
   Request message(String cache, String key) {
-    return Request.cmd(Command.PUBLISH).arg(channel).arg(instanceId + "\n" + cache + "\n" + key);
+    return Request.cmd(Command.PUBLISH).arg(channel).arg(selfPrefix + cache + "\n" + key);
   }
 
   void published() {

@@ -1,5 +1,7 @@
 package dev.bulwark.config;
 
+import java.util.List;
+
 /**
  * One config key as the section readers declare it: its dotted path, its type, its default and its meaning, and the
  * value in force with where it came from ({@code source}: {@code default}, {@code file:<absolute path>},
@@ -18,6 +20,14 @@ public record Key(String path, String type, Object defaultValue, Object value, b
       return EffectiveConfig.MASK;
     }
     return value;
+  }
+
+  /**
+   * The environment variables that set the key at {@code path}: {@code BULWARK_HTTP_MAXBODYSIZE} and, for a camel-case
+   * name, {@code BULWARK_HTTP_MAX_BODY_SIZE} (setting both is refused).
+   */
+  public static List<String> envNames(String path) {
+    return List.of(ConfigLoader.envName(path, false), ConfigLoader.envName(path, true));
   }
 
   /** One row of the README's config table. */

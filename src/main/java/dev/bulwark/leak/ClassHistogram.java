@@ -99,22 +99,24 @@ public final class ClassHistogram {
 
   /** {@link #take(Vertx)} against a given MBean server, so tests can show the failure on one without the command. */
   static Future<ClassHistogram> take(Vertx vertx, MBeanServer server) {
-    return vertx.executeBlocking(() -> parse(runCommand(server), System.currentTimeMillis()), false);
+    return vertx.executeBlocking(() -> takeHere(server), false);
   }
 
   /** {@link #take(Vertx)} on the calling thread, which it blocks for a full GC: for a thread of Bulwark's own. */
   static ClassHistogram takeHere() {
-    return parse(runCommand(ManagementFactory.getPlatformMBeanServer()), System.currentTimeMillis());
+    return takeHere(ManagementFactory.getPlatformMBeanServer());
   }
 
-  /** {@link #takeText(Vertx)} on the calling thread, which it blocks for a full GC: for a thread of Bulwark's own. */
+  private static ClassHistogram takeHere(MBeanServer server) {
+    return parse(runCommand(server), System.currentTimeMillis());
+  }
+
+  /**
+   * The histogram's text as the JVM writes it, unparsed (a baseline held this way is two objects, not thousands), on
+   * the calling thread, which it blocks for a full GC: for a worker or a thread of Bulwark's own.
+   */
   static String takeTextHere() {
     return runCommand(ManagementFactory.getPlatformMBeanServer());
-  }
-
-  /** The histogram's text as the JVM writes it, unparsed (a baseline held this way is two objects, not thousands). */
-  static Future<String> takeText(Vertx vertx) {
-    return vertx.executeBlocking(() -> runCommand(ManagementFactory.getPlatformMBeanServer()), false);
   }
 
   private static String runCommand(MBeanServer server) {

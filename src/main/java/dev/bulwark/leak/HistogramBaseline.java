@@ -25,7 +25,7 @@ final class HistogramBaseline {
 
   /** Takes one (a full GC) on a worker thread. */
   static Future<HistogramBaseline> take(Vertx vertx) {
-    return ClassHistogram.takeText(vertx).map(text -> new HistogramBaseline(text, System.currentTimeMillis()));
+    return vertx.executeBlocking(HistogramBaseline::takeHere, false);
   }
 
   /** Takes one (a full GC) on the calling thread: for a thread of Bulwark's own, never an event loop. */

@@ -67,7 +67,7 @@ final class LeakAlerts {
 
   /**
    * A signal turned leaking: the alert is recorded at once (so {@code /admin/leaks} never says leaking without it);
-   * the histogram is taken on a worker thread and diffed here; then the log line, the publish and the dump.
+   * the histogram is taken on the detector's own thread and diffed here; then the log line, the publish and the dump.
    */
   void leaking(TrackedSignal s, long now) {
     JsonObject alert = new JsonObject().put("signal", s.name()).put("unit", s.unit().label())

@@ -46,8 +46,9 @@ final class DemoRoutes implements RouteModule {
       RequestScope scope = RequestScope.of(ctx);
       int[] ticks = {0};
       scope.setPeriodic(TICK_MS, id -> ticks[0]++);
-      after(scope, ms, () -> ctx.json(new JsonObject().put("ticks", ticks[0])));
-      untilDrained(ctx, scope, () -> new JsonObject().put("ticks", ticks[0]));
+      Supplier<JsonObject> soFar = () -> new JsonObject().put("ticks", ticks[0]);
+      after(scope, ms, () -> ctx.json(soFar.get()));
+      untilDrained(ctx, scope, soFar);
     });
 
     router.get("/demo/event").handler(ctx -> {
@@ -57,8 +58,9 @@ final class DemoRoutes implements RouteModule {
       listeners++;
       scope.register(() -> listeners--);
       scope.consumer(EVENTS, msg -> received[0]++);
-      after(scope, ms, () -> ctx.json(new JsonObject().put("received", received[0])));
-      untilDrained(ctx, scope, () -> new JsonObject().put("received", received[0]));
+      Supplier<JsonObject> soFar = () -> new JsonObject().put("received", received[0]);
+      after(scope, ms, () -> ctx.json(soFar.get()));
+      untilDrained(ctx, scope, soFar);
     });
 
     router.get("/demo/slow").handler(ctx -> {

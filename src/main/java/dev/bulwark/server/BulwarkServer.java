@@ -195,7 +195,7 @@ public final class BulwarkServer {
       BoundedSessionStore local = new BoundedSessionStore(config.sessions(), config.cache().elevatedFraction(),
           ForkJoinPool.commonPool());
       memory.addListener(local);
-      budget.tracked("sessions", "sessions.maxBytes", config.sessions().maxBytes(), local::weightBytes);
+      budget.tracked("sessions", "sessions.maxBytes", config.sessions().maxBytes(), local::heldBytes);
       sessions = Sessions.local(local);
     }
     status.section("sessions", sessions::toJson);

@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import javax.net.ssl.SSLException;
 import io.vertx.core.Handler;
@@ -119,8 +118,8 @@ final class ConnectionGuard implements Handler<HttpConnection> {
   void failed(Throwable failure) {
     if (failure instanceof SslHandshakeTimeoutException) {
       handshakeTimeouts.increment();
-    } else if (failure instanceof SSLException || failure instanceof NotSslRecordException
-        || failure.getCause() instanceof SSLException || failure.getCause() instanceof NotSslRecordException) {
+    } else if (failure instanceof SSLException || failure.getCause() instanceof SSLException) {
+      // Netty's NotSslRecordException (not TLS at all) is an SSLException too
       handshakeFailures.increment();
     }
   }

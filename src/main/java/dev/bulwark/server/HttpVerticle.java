@@ -16,6 +16,9 @@ import java.util.function.Supplier;
 /** One instance per event loop: its own router, guards and server handle on the shared main port. */
 final class HttpVerticle extends ServingVerticle {
 
+  /** The key its port is configured by, which also names it among the server's listeners. */
+  static final String PORT_KEY = "http.port";
+
   private final BulwarkConfig config;
   private final ServerParts parts;
   private final AdmissionHandler admission;
@@ -24,7 +27,7 @@ final class HttpVerticle extends ServingVerticle {
 
   HttpVerticle(BulwarkConfig config, ServerParts parts, AdmissionHandler admission,
       Supplier<List<RouteModule>> modules, Function<RouteModule, String> sourceOf, IntConsumer boundPort) {
-    super("http.port", parts.listeners(), boundPort);
+    super(PORT_KEY, parts.listeners(), boundPort);
     this.config = config;
     this.parts = parts;
     this.admission = admission;

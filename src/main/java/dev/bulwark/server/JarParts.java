@@ -58,8 +58,8 @@ final class JarParts {
         parts.add(dir.resolve(PART_PREFIX + i + ".jar"));
       }
       for (int i = 0; i < plan.size(); i++) {
-        writePart(source, plan.get(i), partManifest(manifest, i == 0 ? parts.subList(1, parts.size()) : null),
-            parts.get(i));
+        writePart(source, plan.get(i), i == 0 ? firstManifest(manifest, parts.subList(1, parts.size()))
+            : otherManifest(manifest), parts.get(i));
       }
       return parts;
     }
@@ -92,21 +92,27 @@ final class JarParts {
     return RECORD_HEADER + name.getBytes(StandardCharsets.UTF_8).length;
   }
 
-  /** The first part's manifest is the jar's, plus {@code others} as its Class-Path; the rest keep Multi-Release. */
-  private static Manifest partManifest(Manifest original, List<Path> others) {
+  /** The first part's manifest: the jar's, plus the other parts as its Class-Path. */
+  private static Manifest firstManifest(Manifest original, List<Path> others) {
+    Manifest manifest = original == null ? new Manifest() : new Manifest(original);
+    Attributes main = manifest.getMainAttributes();
+    main.putIfAbsent(Attributes.Name.MANIFEST_VERSION, "1.0");
+    if (!others.isEmpty()) {
+      main.put(Attributes.Name.CLASS_PATH, String.join(" ", others.stream().map(p -> p.getFileName().toString())
+          .toList()));
+    }
+    return manifest;
+  }
+
+  /** The other parts' manifests: only whether the jar is multi-release, which each part's entries need. */
+  private static Manifest otherManifest(Manifest original) {
     Manifest manifest = new Manifest();
     Attributes main = manifest.getMainAttributes();
     main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
-    if (original != null) {
-      if (others != null) {
-        main.putAll(original.getMainAttributes());
-      } else if (original.getMainAttributes().getValue(Attributes.Name.MULTI_RELEASE) != null) {
-        main.put(Attributes.Name.MULTI_RELEASE, original.getMainAttributes().getValue(Attributes.Name.MULTI_RELEASE));
-      }
-    }
-    if (others != null && !others.isEmpty()) {
-      main.put(Attributes.Name.CLASS_PATH, String.join(" ", others.stream().map(p -> p.getFileName().toString())
-          .toList()));
+    String multiRelease = original == null ? null
+        : original.getMainAttributes().getValue(Attributes.Name.MULTI_RELEASE);
+    if (multiRelease != null) {
+      main.put(Attributes.Name.MULTI_RELEASE, multiRelease);
     }
     return manifest;
   }

@@ -141,8 +141,7 @@ public final class Main {
    * were cut at {@code shutdown.timeout} (or the start failed), 130 on a second signal ({@link StopSignals}).
    */
   private static void run(BulwarkConfig config, ModuleCatalog modules) {
-    configureLogging(config.logging());
-    configureNetty(config.memory());
+    prepare(config);
     // The handlers go in before the start: a SIGTERM while starting waits for the start, then drains as usual.
     Promise<BulwarkServer> serving = Promise.promise();
     ShutdownOptions shutdown = config.shutdown();
@@ -161,14 +160,19 @@ public final class Main {
 
   /** {@code --train}: serves on free ports, exercises the main routes, shuts down; the exit status. */
   private static int train(BulwarkConfig config, ModuleCatalog modules) {
-    configureLogging(config.logging());
-    configureNetty(config.memory());
+    prepare(config);
     try {
       return Training.run(BulwarkServer.start(config, modules).await());
     } catch (Throwable e) {
       System.err.println("bulwark: training cannot start: " + e.getMessage());
       return EXIT_START;
     }
+  }
+
+  /** Before a server starts: its logging, then what Netty reads once. */
+  private static void prepare(BulwarkConfig config) {
+    configureLogging(config.logging());
+    configureNetty(config.memory());
   }
 
   /**

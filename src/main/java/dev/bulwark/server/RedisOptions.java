@@ -63,11 +63,15 @@ public final class RedisOptions {
 
   /** {@code redis://host:port[/db]}, {@code rediss://...}, or empty for no Redis. */
   public RedisOptions setUrl(String url) {
-    if (url == null || !url.isEmpty() && !url.startsWith("redis://") && !url.startsWith("rediss://")) {
+    if (url == null || !url.isEmpty() && !isRedisUrl(url)) {
       throw new IllegalArgumentException("url = (hidden): expected redis://host:port[/db], rediss://... or empty");
     }
     this.url = url;
     return this;
+  }
+
+  private static boolean isRedisUrl(String url) {
+    return url.startsWith("redis://") || url.startsWith("rediss://");
   }
 
   /** Redis is on when a URL or at least one endpoint is set. */
@@ -94,7 +98,7 @@ public final class RedisOptions {
   /** Each a {@code redis://} or {@code rediss://} URL, at most {@link #MAX_ENDPOINTS}. */
   public RedisOptions setEndpoints(List<String> endpoints) {
     if (endpoints == null || endpoints.size() > MAX_ENDPOINTS
-        || !endpoints.stream().allMatch(e -> e.startsWith("redis://") || e.startsWith("rediss://"))) {
+        || !endpoints.stream().allMatch(RedisOptions::isRedisUrl)) {
       throw new IllegalArgumentException("endpoints = (hidden): expected at most " + MAX_ENDPOINTS
           + " redis://host:port or rediss://... URLs");
     }

@@ -35,7 +35,6 @@ final class ShutdownSequence {
   private static final Logger LOG = LoggerFactory.getLogger(ShutdownSequence.class);
   /** Vert.x's own forced close comes this long after ours, as a backstop: ours counts what it cuts first. */
   private static final Duration BACKSTOP = Duration.ofSeconds(1);
-  private static final String MAIN_PORT = "http.port";
 
   private final Vertx vertx;
   private final ShutdownOptions options;
@@ -115,7 +114,7 @@ final class ShutdownSequence {
   private Future<Boolean> cutWhatIsOpen(Map<String, Future<Void>> ports, long timeoutMs) {
     return drain.open(ShutdownSequence::label).compose(open -> {
       String otherPorts = ports.entrySet().stream()
-          .filter(e -> !e.getKey().equals(MAIN_PORT) && !e.getValue().isComplete())
+          .filter(e -> !e.getKey().equals(HttpVerticle.PORT_KEY) && !e.getValue().isComplete())
           .map(Map.Entry::getKey).collect(Collectors.joining(", "));
       if (open.isEmpty() && otherPorts.isEmpty()) {
         return Future.succeededFuture(true); // the last ones finished as the timeout passed

@@ -1,5 +1,6 @@
 package dev.bulwark.server;
 
+import dev.bulwark.config.Key;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -33,17 +34,16 @@ final class Training {
     Path tokenDir = Files.createTempDirectory("bulwark-train");
     tokenDir.toFile().deleteOnExit();
     tokenDir.resolve("admin.token").toFile().deleteOnExit();
+    Map<String, String> overrides = Map.of("http.host", "127.0.0.1", "http.port", "0", "admin.port", "0",
+        "admin.tokenFile", tokenDir.resolve("admin.token").toString(), "metrics.port", "-1",
+        "shutdown.readinessGrace", "0s");
     Map<String, String> trained = new HashMap<>(env);
-    // Both spellings of a key may be set; remove both before putting one, or the loader refuses the pair.
-    trained.keySet().removeAll(List.of("BULWARK_HTTP_PORT", "BULWARK_HTTP_HOST", "BULWARK_ADMIN_PORT",
-        "BULWARK_ADMIN_TOKENFILE", "BULWARK_ADMIN_TOKEN_FILE", "BULWARK_METRICS_PORT",
-        "BULWARK_SHUTDOWN_READINESSGRACE", "BULWARK_SHUTDOWN_READINESS_GRACE"));
-    trained.put("BULWARK_HTTP_HOST", "127.0.0.1");
-    trained.put("BULWARK_HTTP_PORT", "0");
-    trained.put("BULWARK_ADMIN_PORT", "0");
-    trained.put("BULWARK_ADMIN_TOKEN_FILE", tokenDir.resolve("admin.token").toString());
-    trained.put("BULWARK_METRICS_PORT", "-1");
-    trained.put("BULWARK_SHUTDOWN_READINESS_GRACE", "0s");
+    overrides.forEach((path, value) -> {
+      // Both spellings of a key may be set; remove both before putting one, or the loader refuses the pair.
+      List<String> names = Key.envNames(path);
+      trained.keySet().removeAll(names);
+      trained.put(names.get(names.size() - 1), value);
+    });
     return trained;
   }
 

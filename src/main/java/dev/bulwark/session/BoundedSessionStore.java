@@ -107,6 +107,15 @@ public final class BoundedSessionStore extends SessionStore implements PressureL
    */
   public long weightBytes() {
     sessions.cleanUp();
+    return heldBytes();
+  }
+
+  /**
+   * Bytes held as last weighed, without running maintenance: what the memory budget reads, on every body reserved on
+   * every event loop, where taking the cache's eviction lock would put work on the hot path. It may lag by the
+   * writes made since the last maintenance, as {@code BoundedCache.weightBytes} does.
+   */
+  public long heldBytes() {
     return sessions.policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L);
   }
 

@@ -35,10 +35,9 @@ public final class JsonStream {
   public static <T> Future<Void> write(RoutingContext ctx, Iterator<T> items, Function<T, String> toJson,
       boolean ndjson, StreamMeters meters) {
     HttpServerResponse response = ctx.response();
-    StreamMeters.Streams meter = start(response, ndjson, meters);
+    StreamMeters.Streams meter = start(ctx, ndjson, meters);
     Promise<Void> done = Promise.promise();
     ctx.addEndHandler(ar -> {
-      meter.ended(ctx, ar);
       if (ar.failed()) {
         done.tryFail("client went away");
       }
@@ -60,11 +59,10 @@ public final class JsonStream {
   public static <T> Future<Void> write(RoutingContext ctx, ReadStream<T> items, Function<T, String> toJson,
       boolean ndjson, StreamMeters meters) {
     HttpServerResponse response = ctx.response();
-    StreamMeters.Streams meter = start(response, ndjson, meters);
+    StreamMeters.Streams meter = start(ctx, ndjson, meters);
     Promise<Void> done = Promise.promise();
     boolean[] first = {true};
     ctx.addEndHandler(ar -> {
-      meter.ended(ctx, ar);
       if (ar.failed()) {
         items.pause();
         done.tryFail("client went away");
@@ -86,9 +84,10 @@ public final class JsonStream {
     return done.future();
   }
 
-  private static StreamMeters.Streams start(HttpServerResponse response, boolean ndjson, StreamMeters meters) {
+  private static StreamMeters.Streams start(RoutingContext ctx, boolean ndjson, StreamMeters meters) {
     StreamMeters.Streams meter = meters.of(ndjson ? StreamMeters.Kind.NDJSON : StreamMeters.Kind.JSON);
-    meter.begun(); // its end is counted by the stream's own end handler
+    meter.begin(ctx);
+    HttpServerResponse response = ctx.response();
     response.setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE,
         ndjson ? "application/x-ndjson" : "application/json");
     if (!ndjson) {

@@ -138,16 +138,11 @@ public final class StreamMeters {
       ctx.addEndHandler(ar -> ended(ctx, ar));
     }
 
-    /** As {@link #begin(RoutingContext)}, for a stream that follows its own end (it calls {@link #ended}). */
-    void begun() {
-      responses.increment();
-    }
-
     /**
      * The response has ended: sent whole, its body bytes count; cut, it counts as aborted and adds no bytes (what a
      * zero-copy send handed over before the cut is not known: Vert.x counts the whole file as written at once).
      */
-    void ended(RoutingContext ctx, AsyncResult<Void> end) {
+    private void ended(RoutingContext ctx, AsyncResult<Void> end) {
       if (end.succeeded()) {
         bytes.increment(ctx.response().bytesWritten());
       } else {

@@ -38,8 +38,7 @@ class AdminTlsTest {
     SelfSignedPem authority = SelfSignedPem.authority(dir, "operators");
     client = authority.issue(dir, "operator");
     stranger = SelfSignedPem.create(dir, "stranger");
-    bulwark = TestServer.startTls(new JsonObject().put("admin", new JsonObject().put("tls", new JsonObject()
-        .put("enabled", true).put("certFile", server.certFile().toString()).put("keyFile", server.keyFile().toString())
+    bulwark = TestServer.startTls(new JsonObject().put("admin", new JsonObject().put("tls", server.tlsSection()
         .put("clientCaFile", authority.certFile().toString()))), client.presentingTo(server));
   }
 

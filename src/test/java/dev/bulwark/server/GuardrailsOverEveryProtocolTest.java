@@ -58,8 +58,7 @@ class GuardrailsOverEveryProtocolTest {
     pem = SelfSignedPem.create(dir, "server");
     JsonObject limits = new JsonObject().put("instances", 1).put("maxConcurrentRequests", 1).put("retryAfter", "7s")
         .put("maxConnections", MAX_CONNECTIONS);
-    tls = TestServer.startTls(new JsonObject().put("http", limits.copy().put("tls", new JsonObject()
-        .put("enabled", true).put("certFile", pem.certFile().toString()).put("keyFile", pem.keyFile().toString()))),
+    tls = TestServer.startTls(new JsonObject().put("http", limits.copy().put("tls", pem.tlsSection())),
         pem.trusting());
     h2c = TestServer.start(new JsonObject().put("http", limits.copy().put("h2c", true)));
     vertx = Vertx.vertx();

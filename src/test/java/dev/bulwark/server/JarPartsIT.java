@@ -55,7 +55,8 @@ class JarPartsIT {
     Process version = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
         parts.get(0).toString(), "--version").redirectErrorStream(true).start();
     String out = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(version.waitFor()).as(out).isZero();
+    assertThat(version.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).as("exited").isTrue();
+    assertThat(version.exitValue()).as(out).isZero();
     assertThat(out).startsWith("bulwark ");
   }
 

@@ -40,8 +40,7 @@ class TlsServerTest {
     Path dir = Files.createTempDirectory("bulwark-tls");
     pem = SelfSignedPem.create(dir, "server");
     server = TestServer.startTls(new JsonObject().put("http", new JsonObject().put("headerTimeout", "500ms")
-        .put("tls", new JsonObject().put("enabled", true).put("certFile", pem.certFile().toString())
-            .put("keyFile", pem.keyFile().toString()).put("handshakeTimeout", "500ms"))), pem.trusting());
+        .put("tls", pem.tlsSection().put("handshakeTimeout", "500ms"))), pem.trusting());
   }
 
   @AfterAll

@@ -54,10 +54,6 @@ public final class JarProcess implements AutoCloseable {
     return new JarProcess(pb.start(), dir);
   }
 
-  public Process process() {
-    return process;
-  }
-
   /** What the child printed on stdout (its log) so far. */
   public String out() throws IOException {
     return Files.readString(dir.resolve("out.txt"), StandardCharsets.UTF_8);

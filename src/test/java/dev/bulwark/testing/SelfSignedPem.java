@@ -1,5 +1,6 @@
 package dev.bulwark.testing;
 
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -50,6 +51,12 @@ public record SelfSignedPem(Path certFile, Path keyFile) {
     keytool("-gencert", "-rfc", "-alias", alias(keyFile), "-keystore", authorityStore.toString(),
         "-infile", request.toString(), "-outfile", issued.toString(), "-validity", "30", "-ext", SAN);
     return new SelfSignedPem(issued, own.keyFile());
+  }
+
+  /** A {@code tls} config section serving this certificate and key ({@code enabled}, {@code certFile}, {@code keyFile}). */
+  public JsonObject tlsSection() {
+    return new JsonObject().put("enabled", true).put("certFile", certFile.toString())
+        .put("keyFile", keyFile.toString());
   }
 
   /** A TLS context that trusts this certificate (a server's own, or the authority that issued it). */

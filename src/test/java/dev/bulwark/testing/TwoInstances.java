@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 
 /**
  * Two Bulwark instances, {@link #a} and {@link #b}, sharing one real redis-server started for them, with a cache
@@ -12,7 +13,10 @@ import java.net.http.HttpResponse;
  */
 public final class TwoInstances implements AutoCloseable {
 
-  private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  /** Every request is bounded: a server that stops answering fails the test instead of hanging it. */
+  private static final Duration TIMEOUT = Duration.ofSeconds(10);
+  private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(TIMEOUT).build();
 
   public final RedisProcess redis;
   public final TestServer a;
@@ -30,14 +34,23 @@ public final class TwoInstances implements AutoCloseable {
     JsonObject config = new JsonObject()
         .put("redis", redisSection.copy().put("url", redis.url() + "/0"))
         .put("caches", new JsonObject().put("shared", new JsonObject().put("redis", true).put("maxWeight", "1MiB")));
-    return new TwoInstances(redis, TestServer.start(config.copy()), TestServer.start(config.copy()));
+    TestServer a = null;
+    try {
+      a = TestServer.start(config.copy());
+      return new TwoInstances(redis, a, TestServer.start(config.copy()));
+    } catch (Exception | Error e) {
+      try (RedisProcess started = redis; TestServer first = a) { // stops what did start, Redis last
+        throw e;
+      }
+    }
   }
 
   /** One request; {@code body} null sends none, {@code cookie} null no Cookie header. */
   public static HttpResponse<String> send(TestServer server, String method, String path, String body, String cookie)
       throws Exception {
     HttpRequest.Builder req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+        .timeout(TIMEOUT);
     if (cookie != null) {
       req.header("Cookie", cookie);
     }
@@ -46,11 +59,8 @@ public final class TwoInstances implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    try {
-      a.close();
-      b.close();
-    } finally {
-      redis.close();
+    try (RedisProcess last = redis; TestServer second = b; TestServer first = a) {
+      // try-with-resources closes a, then b, then Redis, each even when the one before failed
     }
   }
 }
