@@ -36,8 +36,8 @@ class CoherentCacheTest {
     redis = two.redis;
     a = two.a;
     b = two.b;
-    awaitSubscribed(a);
-    awaitSubscribed(b);
+    TwoInstances.awaitSubscription(a, 1);
+    TwoInstances.awaitSubscription(b, 1);
   }
 
   @AfterAll
@@ -50,7 +50,7 @@ class CoherentCacheTest {
     assertThat(send(b, "PUT", "/cache/shared/p", "v1").statusCode()).isEqualTo(204);
     assertThat(send(a, "GET", "/cache/shared/p", null).body()).isEqualTo("v1"); // now a local copy on A
     assertThat(send(b, "PUT", "/cache/shared/p", "v2").statusCode()).isEqualTo(204);
-    awaitBody(a, "/cache/shared/p", "v2");
+    TwoInstances.awaitBody(a, "/cache/shared/p", "v2");
   }
 
   @Test
@@ -100,7 +100,7 @@ class CoherentCacheTest {
     System.out.printf("invalidation lag over %d writes (B's PUT answered -> A received): p50 %.3f ms, p99 %.3f ms, "
         + "max %.3f ms%n", UPDATES, p50, p99, max);
     assertThat(p99).as("p99 lag in ms (generous: CI timing is noisy)").isLessThan(500);
-    awaitBody(a, "/cache/shared/lag", "v" + (UPDATES - 1));
+    TwoInstances.awaitBody(a, "/cache/shared/lag", "v" + (UPDATES - 1));
   }
 
   @Test
@@ -109,9 +109,9 @@ class CoherentCacheTest {
       assertThat(send(b, "PUT", "/cache/shared/r", "v1").statusCode()).isEqualTo(204);
       assertThat(send(a, "GET", "/cache/shared/r", null).body()).isEqualTo("v1"); // A's local copy
       redis.stop();
-      awaitGauge(a, 0);
+      TwoInstances.awaitSubscription(a, 0);
       redis.restart(); // empty: no persistence
-      awaitGauge(b, 1);
+      TwoInstances.awaitSubscription(b, 1);
       int status = 0;
       for (int attempt = 0; attempt < 50 && status != 204; attempt++) {
         status = send(b, "PUT", "/cache/shared/r", "v2").statusCode();
@@ -120,8 +120,8 @@ class CoherentCacheTest {
       // Whether A has resubscribed yet (cleared) or not (past staleFor it asks Redis), it never serves v1 again.
       HttpResponse<String> onA = send(a, "GET", "/cache/shared/r", null);
       assertThat(onA.body()).isNotEqualTo("v1");
-      awaitBody(a, "/cache/shared/r", "v2");
-      awaitGauge(a, 1);
+      TwoInstances.awaitBody(a, "/cache/shared/r", "v2");
+      TwoInstances.awaitSubscription(a, 1);
       return null;
     });
     assertThat(events).noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.ERROR));
@@ -135,7 +135,7 @@ class CoherentCacheTest {
     assertThat(send(a, "GET", "/cache/shared/s", null).body()).isEqualTo("v1");
     redis.stop();
     try {
-      awaitGauge(a, 0);
+      TwoInstances.awaitSubscription(a, 0);
       long deadline = System.nanoTime() + 10_000_000_000L;
       int status;
       do {
@@ -145,35 +145,12 @@ class CoherentCacheTest {
     } finally {
       redis.restart();
     }
-    awaitGauge(a, 1);
-    awaitGauge(b, 1);
+    TwoInstances.awaitSubscription(a, 1);
+    TwoInstances.awaitSubscription(b, 1);
   }
 
   private static HttpResponse<String> send(TestServer server, String method, String path, String body)
       throws Exception {
     return TwoInstances.send(server, method, path, body, null);
-  }
-
-  private static void awaitBody(TestServer server, String path, String expected) throws Exception {
-    long deadline = System.nanoTime() + 5_000_000_000L;
-    String body;
-    do {
-      body = send(server, "GET", path, null).body();
-    } while (!expected.equals(body) && System.nanoTime() < deadline);
-    assertThat(body).isEqualTo(expected);
-  }
-
-  private static void awaitSubscribed(TestServer server) throws Exception {
-    awaitGauge(server, 1);
-  }
-
-  private static void awaitGauge(TestServer server, double expected) throws Exception {
-    var gauge = server.server().metrics().registry().find("bulwark.cache.invalidation.subscribed").gauge();
-    assertThat(gauge).isNotNull();
-    long deadline = System.nanoTime() + 15_000_000_000L;
-    while (gauge.value() != expected && System.nanoTime() < deadline) {
-      Thread.sleep(5); // polling a state that changes on Redis's schedule, with a deadline
-    }
-    assertThat(gauge.value()).as("subscription gauge").isEqualTo(expected);
   }
 }

@@ -2,6 +2,7 @@ package dev.bulwark.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bulwark.testing.JarProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,7 +28,7 @@ class JarPartsIT {
 
   @Test
   void everyFileLandsInExactlyOnePartAndNoCentralDirectoryIsHumongous() throws Exception {
-    Path jar = Path.of(System.getProperty("bulwark.fatJar", "target/bulwark.jar"));
+    Path jar = JarProcess.fatJar();
     List<Path> parts = JarParts.write(jar, dir);
     assertThat(parts).hasSizeGreaterThan(1);
 

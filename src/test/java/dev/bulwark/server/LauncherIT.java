@@ -2,6 +2,8 @@ package dev.bulwark.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bulwark.testing.JarProcess;
+import dev.bulwark.testing.Tmpfs;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -23,7 +25,6 @@ import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
-import dev.bulwark.testing.Tmpfs;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -237,7 +238,7 @@ class LauncherIT {
   }
 
   private Path copyJar() throws IOException {
-    Path fatJar = Path.of(System.getProperty("bulwark.fatJar", "target/bulwark.jar")).toAbsolutePath();
+    Path fatJar = JarProcess.fatJar();
     Path jarDir = Files.createDirectories(dir.resolve("app"));
     return Files.copy(fatJar, jarDir.resolve("bulwark.jar"), StandardCopyOption.REPLACE_EXISTING);
   }
@@ -310,8 +311,8 @@ class LauncherIT {
         + Files.readString(run.resolve("out.txt")));
   }
 
-  private static Path launcher() {
-    Path fatJar = Path.of(System.getProperty("bulwark.fatJar", "target/bulwark.jar")).toAbsolutePath();
+  private static Path launcher() throws IOException {
+    Path fatJar = JarProcess.fatJar();
     return fatJar.getParent().getParent().resolve("bin").resolve("bulwark");
   }
 

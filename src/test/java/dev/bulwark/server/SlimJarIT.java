@@ -215,7 +215,7 @@ class SlimJarIT {
   }
 
   private static Set<String> entryNames() throws IOException {
-    Path fatJar = Path.of(System.getProperty("bulwark.fatJar", "target/bulwark.jar")).toAbsolutePath();
+    Path fatJar = JarProcess.fatJar();
     try (ZipFile jar = new ZipFile(fatJar.toFile())) {
       return jar.stream().map(ZipEntry::getName).collect(Collectors.toSet());
     }

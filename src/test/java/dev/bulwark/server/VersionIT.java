@@ -3,6 +3,7 @@ package dev.bulwark.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bulwark.admin.BuildInfo;
+import dev.bulwark.testing.JarProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +17,7 @@ class VersionIT {
 
   @Test
   void theJarPrintsItsBuildAndTheCommitItWasBuiltFrom() throws Exception {
-    Path fatJar = Path.of(System.getProperty("bulwark.fatJar", "target/bulwark.jar")).toAbsolutePath();
+    Path fatJar = JarProcess.fatJar();
     Process java = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
         fatJar.toString(), "--version").redirectErrorStream(true).start();
     String out = new String(java.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -32,6 +32,15 @@ public final class JarProcess implements AutoCloseable {
     this.dir = dir;
   }
 
+  /** The fat jar the build made (failsafe passes {@code bulwark.fatJar}), absolute; fails when it is not there. */
+  public static Path fatJar() throws IOException {
+    Path fatJar = Path.of(System.getProperty("bulwark.fatJar", "target/bulwark.jar")).toAbsolutePath();
+    if (!Files.isRegularFile(fatJar)) {
+      throw new IOException("the fat jar " + fatJar + " is missing: integration tests run after package");
+    }
+    return fatJar;
+  }
+
   /** Starts the jar in {@code dir} with {@code config} written to {@code cfg.json} there; no BULWARK_* variable. */
   public static JarProcess start(Path dir, JsonObject config) throws IOException {
     return start(dir, config, List.of());
@@ -39,10 +48,7 @@ public final class JarProcess implements AutoCloseable {
 
   /** As {@link #start(Path, JsonObject)}, with {@code jvmOptions} (such as {@code -Xlog:...}) before {@code -jar}. */
   public static JarProcess start(Path dir, JsonObject config, List<String> jvmOptions) throws IOException {
-    Path fatJar = Path.of(System.getProperty("bulwark.fatJar", "target/bulwark.jar")).toAbsolutePath();
-    if (!Files.isRegularFile(fatJar)) {
-      throw new IOException("the fat jar " + fatJar + " is missing: integration tests run after package");
-    }
+    Path fatJar = fatJar();
     Path cfg = Files.writeString(dir.resolve("cfg.json"), config.encodePrettily());
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));

@@ -1,5 +1,7 @@
 package dev.bulwark.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,9 +33,7 @@ public final class TwoInstances implements AutoCloseable {
   /** Starts Redis and both instances; {@code redis} holds extra keys of the {@code redis} section. */
   public static TwoInstances start(JsonObject redisSection) throws Exception {
     RedisProcess redis = RedisProcess.start();
-    JsonObject config = new JsonObject()
-        .put("redis", redisSection.copy().put("url", redis.url() + "/0"))
-        .put("caches", new JsonObject().put("shared", new JsonObject().put("redis", true).put("maxWeight", "1MiB")));
+    JsonObject config = sharedCacheConfig(redisSection.copy().put("url", redis.url() + "/0"));
     TestServer a = null;
     try {
       a = TestServer.start(config.copy());
@@ -43,6 +43,33 @@ public final class TwoInstances implements AutoCloseable {
         throw e;
       }
     }
+  }
+
+  /** The config both instances run: {@code redis} as given, and the cache {@code shared} kept in it. */
+  public static JsonObject sharedCacheConfig(JsonObject redisSection) {
+    return new JsonObject().put("redis", redisSection)
+        .put("caches", new JsonObject().put("shared", new JsonObject().put("redis", true).put("maxWeight", "1MiB")));
+  }
+
+  /** Polls {@code GET path} on {@code server} until it answers {@code expected}, for at most 5 s. */
+  public static void awaitBody(TestServer server, String path, String expected) throws Exception {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    String body;
+    do {
+      body = send(server, "GET", path, null, null).body();
+    } while (!expected.equals(body) && System.nanoTime() < deadline);
+    assertThat(body).isEqualTo(expected);
+  }
+
+  /** Waits, at most 15 s, for the invalidation subscription gauge of {@code server} to read {@code expected}. */
+  public static void awaitSubscription(TestServer server, double expected) throws Exception {
+    var gauge = server.server().metrics().registry().find("bulwark.cache.invalidation.subscribed").gauge();
+    assertThat(gauge).isNotNull();
+    long deadline = System.nanoTime() + 15_000_000_000L;
+    while (gauge.value() != expected && System.nanoTime() < deadline) {
+      Thread.sleep(5); // polling a state that changes on Redis's schedule, with a deadline
+    }
+    assertThat(gauge.value()).as("subscription gauge").isEqualTo(expected);
   }
 
   /** One request; {@code body} null sends none, {@code cookie} null no Cookie header. */
