@@ -111,6 +111,16 @@ ensure_redis() {
   ensure_command redis-server redis-server
 }
 
+# start_redis LOG: a redis-server of the bench's own on a free loopback port, no persistence; its port in REDIS_PORT,
+# its pid in $STARTED and on the PIDS list.
+start_redis() {
+  ensure_redis
+  REDIS_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no >"$1" 2>&1 &
+  STARTED=$!
+  PIDS+=("$STARTED")
+}
+
 ensure_nginx() {
   ensure_command nginx nginx
 }

@@ -56,10 +56,9 @@ run_scenario() {
 # fleet_round MODE: redis, two instances, nginx, the load and the CRITICAL spell; adds a row to FLEET_ROWS.
 fleet_round() {
   local mode=$1 redis_port i pids=() log="$WORK/fleet-$1-access.log"
-  redis_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no >"$WORK/fleet-redis.log" 2>&1 &
-  local redis_pid=$!
-  PIDS+=("$redis_pid")
+  start_redis "$WORK/fleet-redis.log"
+  redis_port=$REDIS_PORT
+  local redis_pid=$STARTED
   local servers=()
   for i in 1 2; do
     rm -f "$WORK/fleet-inject-$i"

@@ -8,11 +8,9 @@ run_scenario() {
   local rounds=${ROUNDS:-3} secs=${SECONDS_PER_RUN:-10} warm=${WARMUP_SECONDS:-5} conns=${CONNECTIONS:-256}
   local threads=${WRK_THREADS:-2} max=${MAX_SIZE:-8} waiting=${MAX_WAITING:-64}
   local bport=18094 aport=19094 rport=18095 redis_port
-  command -v redis-server >/dev/null || { echo "bench: redis-server is missing (scripts/test installs it)" >&2; exit 1; }
-  redis_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no >"$WORK/pool-redis.log" 2>&1 &
-  PIDS+=("$!")
-  local redis_pid=$!
+  start_redis "$WORK/pool-redis.log"
+  redis_port=$REDIS_PORT
+  local redis_pid=$STARTED
   ensure_baseline
   javac -nowarn -cp "$JAR" -d "$WORK/classes" "$BENCH_DIR/baseline/RedisPoolBaseline.java"
   status_lua "$WORK/pool.lua" POST

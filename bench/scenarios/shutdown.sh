@@ -51,13 +51,9 @@ shutdown_round() {
   local mode=$1 redis_pid="" log="$WORK/shutdown-$1.log" loads=("slow") pids=() load
   local cfg="{\"shutdown\": {\"readinessGrace\": \"$grace\", \"timeout\": \"$timeout\"}, \"files\": {\"root\": \"$WORK\"}"
   if [ "$mode" = redis ]; then
-    ensure_redis
-    local redis_port
-    redis_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-    redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no >"$WORK/shutdown-redis-server.log" 2>&1 &
-    redis_pid=$!
-    PIDS+=("$redis_pid")
-    cfg+=", \"redis\": {\"url\": \"redis://127.0.0.1:$redis_port\"}"
+    start_redis "$WORK/shutdown-redis-server.log"
+    redis_pid=$STARTED
+    cfg+=", \"redis\": {\"url\": \"redis://127.0.0.1:$REDIS_PORT\"}"
     loads+=("incr")
   fi
   echo "$cfg}" >"$WORK/shutdown.json"
