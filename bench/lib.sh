@@ -63,9 +63,13 @@ start_bulwark() {
   # files.root defaults to "public" under the working directory: without it the server logs a WARN at start, which
   # scenarios that want a log free of WARN lines (connections) would count.
   mkdir -p "$WORK/public"
+  # JAVA picks the java; LAUNCHER (bin/bulwark) starts through the launcher instead, with the JAVA, JAVA_OPTS and
+  # BULWARK_JAR the caller gives it.
+  local launch=("${JAVA:-java}" $JVM_FLAGS -jar "$JAR")
+  [ -z "${LAUNCHER:-}" ] || launch=("$LAUNCHER")
   (cd "$WORK" && exec env BULWARK_HTTP_HOST=127.0.0.1 BULWARK_HTTP_PORT="$port" BULWARK_ADMIN_PORT="$admin" \
      BULWARK_HTTP_INSTANCES="${INSTANCES:-2}" BULWARK_ADMIN_TOKEN_FILE="$WORK/admin.token" \
-     ${METRICS_PORT:+BULWARK_METRICS_PORT=$METRICS_PORT} java $JVM_FLAGS -jar "$JAR" ${SERVER_ARGS:-} >"$log" 2>&1) &
+     ${METRICS_PORT:+BULWARK_METRICS_PORT=$METRICS_PORT} "${launch[@]}" ${SERVER_ARGS:-} >"$log" 2>&1) &
   STARTED=$!
   PIDS+=("$STARTED")
 }

@@ -109,19 +109,18 @@ timed_start() {
   local who=$1 mode=$2 java=$3 bare_jar=$4 log=$5 t0 pid use
   ensure_ports_free $STARTUP_PORT $STARTUP_ADMIN
   t0=$(date +%s%N)
-  if [ "$who" = bulwark ]; then
-    local launch=("$java" $JVM_FLAGS -jar "$JAR")
-    if [ "$mode" = archive ]; then launch=(env JAVA="$java" JAVA_OPTS="$JVM_FLAGS" BULWARK_JAR="$JAR" \
-      BULWARK_CDS_DIR="$WORK/cds" "$ROOT/bin/bulwark"); fi
-    (cd "$WORK" && exec env BULWARK_HTTP_HOST=127.0.0.1 BULWARK_HTTP_PORT=$STARTUP_PORT \
-      BULWARK_ADMIN_PORT=$STARTUP_ADMIN BULWARK_HTTP_INSTANCES=2 BULWARK_ADMIN_TOKEN_FILE="$WORK/admin.token" \
-      BULWARK_SHUTDOWN_READINESS_GRACE=0s "${launch[@]}" >"$log" 2>&1) &
+  if [ "$who" = bulwark ] && [ "$mode" = archive ]; then
+    JAVA="$java" JAVA_OPTS="$JVM_FLAGS" BULWARK_JAR="$JAR" BULWARK_CDS_DIR="$WORK/cds" LAUNCHER="$ROOT/bin/bulwark" \
+      BULWARK_SHUTDOWN_READINESS_GRACE=0s INSTANCES=2 start_bulwark $STARTUP_PORT $STARTUP_ADMIN "$log"
+  elif [ "$who" = bulwark ]; then
+    JAVA="$java" BULWARK_SHUTDOWN_READINESS_GRACE=0s INSTANCES=2 start_bulwark $STARTUP_PORT $STARTUP_ADMIN "$log"
   else
     use=""
     if [ "$mode" = archive ]; then use=$(archive_flags "$java" "$bare_jar" | cut -d ' ' -f 2); fi
     (cd "$WORK" && exec "$java" $JVM_FLAGS $use -cp "$JAR:$bare_jar" BareHello $STARTUP_PORT 2 >"$log" 2>&1) &
+    STARTED=$!; PIDS+=("$STARTED")
   fi
-  pid=$!; PIDS+=("$pid")
+  pid=$STARTED
   wait_ready "http://127.0.0.1:$STARTUP_PORT/hello" 3000
   T_MS=$(( ($(date +%s%N) - t0) / 1000000 ))
   sleep 2 # let start-up settle before measuring idle heap
