@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -119,6 +120,16 @@ class GuardrailsOverEveryProtocolTest {
     assertThat(reply.response().headers().getAll("x-content-type-options")).containsExactly("nosniff");
   }
 
+  /** The reply, or a failure that says what the server was doing when it did not come. */
+  private static Reply awaitOrSayWhy(TestServer server, Future<Reply> reply) throws Exception {
+    try {
+      return reply.await(TIMEOUT_S, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new AssertionError("no answer in " + TIMEOUT_S + " s; the server's status: "
+          + server.status().getJsonObject("http").encode(), e);
+    }
+  }
+
   private static void quietly(Callable<?> action) throws Exception {
     List<ILoggingEvent> events = CapturedLog.during(action);
     TlsServerTest.assertQuiet(events);
@@ -164,12 +175,15 @@ class GuardrailsOverEveryProtocolTest {
   @EnumSource(Protocol.class)
   void pastTheInFlightLimitGets503WithRetryAfter(Protocol protocol) throws Exception {
     TestServer server = server(protocol);
+    // What an earlier test left (a request still counted, a connection closing) must not pass for the slow request.
+    server.awaitStatus(s -> s.getJsonObject("http").getInteger("inFlight") == 0
+        && s.getJsonObject("http").getInteger("connections") == 0);
     HttpClient client = client(protocol);
     try {
       quietly(() -> {
         Future<Reply> slow = send(client, HttpMethod.GET, "/demo/slow?ms=1000", null);
         server.awaitStatus(s -> s.getJsonObject("http").getInteger("inFlight") == 1);
-        Reply refused = send(client, HttpMethod.GET, "/hello", null).await(TIMEOUT_S, TimeUnit.SECONDS);
+        Reply refused = awaitOrSayWhy(server, send(client, HttpMethod.GET, "/hello", null));
         assertSpoken(protocol, refused);
         assertThat(refused.response().statusCode()).isEqualTo(503);
         assertThat(refused.response().getHeader("retry-after")).isEqualTo("7");
