@@ -59,6 +59,22 @@ class DemoRoutesTest {
   }
 
   @Test
+  void eventPublisherRunsOnlyWhileARequestListens() throws Exception {
+    // An idle periodic timer is not free on a loaded event loop (see DemoRoutes.listen): none while nobody listens.
+    assertThat(verticleTimers(server.status())).isZero();
+    CompletableFuture<HttpResponse<String>> answer = server.getAsync("/demo/event?ms=300");
+    server.awaitStatus(s -> verticleTimers(s) == 1);
+    // Nothing published from outside this time: every event counted came from the module's own publisher.
+    assertThat(new JsonObject(answer.get(TIMEOUT_S, TimeUnit.SECONDS).body()).getInteger("received")).isPositive();
+    server.awaitStatus(s -> verticleTimers(s) == 0);
+    awaitNothingOutstanding();
+  }
+
+  private static long verticleTimers(JsonObject status) {
+    return status.getJsonObject("scopes").getJsonObject("verticleOutstanding").getLong("timers");
+  }
+
+  @Test
   void slowAnswersOnlyOnceItsTimerHasFired() throws Exception {
     CompletableFuture<HttpResponse<String>> answer = server.getAsync("/demo/slow?ms=1000");
     // Its scope holds the timer that will answer it; until that fires there is no answer.
