@@ -1,15 +1,21 @@
 package dev.bulwark.server;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.vertx.core.http.impl.headers.HeadersMultiMap;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.nio.charset.StandardCharsets;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,12 +34,22 @@ final class NoSniffEncoder extends HttpResponseEncoder {
   private static final Logger LOG = LoggerFactory.getLogger(NoSniffEncoder.class);
   static final String ENCODER = "httpEncoder";
   private static final byte[] LINE = "x-content-type-options: nosniff\r\n".getBytes(StandardCharsets.US_ASCII);
-  private static final Class<?> VERTX_RESPONSE = vertxResponseType();
+  private static final Class<?> VERTX_RESPONSE = vertxType("VertxHttpResponse");
   private static final MethodHandle HEAD = headAccessor();
+  /**
+   * What Vert.x writes for an answer, none of them a request: taken on an exact class match, before Netty's check
+   * ({@code instanceof HttpObject} and not {@code instanceof HttpRequest}). A type tested against several interfaces
+   * in turn can rewrite the JVM's one-entry cache of its last match on each test (JDK-8180450, fixed in Java 23), a
+   * write to memory every event loop shares.
+   */
+  private static final Class<?>[] ANSWERS = Stream.of(VERTX_RESPONSE, vertxType("VertxFullHttpResponse"),
+      vertxType("VertxAssembledHttpResponse"), vertxType("VertxHttpContent"), vertxType("VertxLastHttpContent"),
+      DefaultFullHttpResponse.class, DefaultHttpContent.class, DefaultFileRegion.class)
+      .filter(java.util.Objects::nonNull).toArray(Class<?>[]::new);
 
-  private static Class<?> vertxResponseType() {
+  private static Class<?> vertxType(String simpleName) {
     try {
-      return Class.forName("io.vertx.core.http.impl.VertxHttpResponse");
+      return Class.forName("io.vertx.core.http.impl." + simpleName);
     } catch (ClassNotFoundException e) {
       return null;
     }
@@ -62,6 +78,20 @@ final class NoSniffEncoder extends HttpResponseEncoder {
     if (HEAD != null && pipeline.get(ENCODER) instanceof HttpResponseEncoder) {
       pipeline.replace(ENCODER, ENCODER, new NoSniffEncoder());
     }
+  }
+
+  @Override
+  public boolean acceptOutboundMessage(Object msg) throws Exception {
+    if (msg == LastHttpContent.EMPTY_LAST_CONTENT || msg == Unpooled.EMPTY_BUFFER) {
+      return true;
+    }
+    Class<?> type = msg.getClass();
+    for (Class<?> answer : ANSWERS) {
+      if (type == answer) {
+        return true;
+      }
+    }
+    return super.acceptOutboundMessage(msg);
   }
 
   @Override

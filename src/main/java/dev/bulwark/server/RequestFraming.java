@@ -96,6 +96,14 @@ final class RequestFraming extends ChannelDuplexHandler {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg == LastHttpContent.EMPTY_LAST_CONTENT) {
+      // The end of every request without a body, by identity: no interface checks (see NoSniffEncoder.ANSWERS).
+      deadline.requestEnded();
+      if (!refusing) {
+        ctx.fireChannelRead(msg);
+      }
+      return;
+    }
     // The one handler after the decoder, so the head deadline learns here where heads and requests end.
     if (msg instanceof HttpRequest) {
       deadline.headArrived();
