@@ -148,6 +148,18 @@ run_wrk() {
   echo "${rps%.*} $(to_us "$p50") $(to_us "$p99")"
 }
 
+# cpu_ticks PID: the CPU time the process has used so far (user + system, all threads), in clock ticks (CLK_TCK).
+cpu_ticks() {
+  awk '{print $14 + $15}' "/proc/$1/stat"
+}
+
+# cpu_ns_per_request TICKS_BEFORE TICKS_AFTER WRK_OUTFILE: CPU nanoseconds the server spent per request of that run.
+cpu_ns_per_request() {
+  local n
+  n=$(awk '/requests in/ {print $1}' "$3")
+  awk -v a="$1" -v b="$2" -v n="$n" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.0f", (b - a) * 1e9 / hz / n }'
+}
+
 # run_h2load URL SECONDS OUTFILE: one measured HTTP/2 run (h2c for http://, h2 by ALPN for https://) with
 # -c WRK_CONNECTIONS connections of -m H2_STREAMS streams each; prints "reqs mean_us" (h2load has no percentiles).
 run_h2load() {

@@ -35,23 +35,25 @@ run_scenario() {
   run_wrk "http://127.0.0.1:$bport/hello" "$warm" "$WORK/warm-bulwark.txt" >/dev/null
   run_wrk "http://127.0.0.1:$rport/hello" "$warm" "$WORK/warm-bare.txt" >/dev/null
 
-  local rows="" b r ratios="" brps="" rrps=""
+  local rows="" ratios="" brps="" rrps="" cpu_ratios=""
   for i in $(seq 1 "$rounds"); do
     if [ $((i % 2)) -eq 1 ]; then
-      read -r b_rps b_p50 b_p99 < <(run_wrk "http://127.0.0.1:$bport/hello" "$secs" "$WORK/bulwark-$i.txt")
-      read -r r_rps r_p50 r_p99 < <(run_wrk "http://127.0.0.1:$rport/hello" "$secs" "$WORK/bare-$i.txt")
+      measured_run bulwark "$bpid" "$bport" "$secs" "$i"; measured_run bare "$rpid" "$rport" "$secs" "$i"
     else
-      read -r r_rps r_p50 r_p99 < <(run_wrk "http://127.0.0.1:$rport/hello" "$secs" "$WORK/bare-$i.txt")
-      read -r b_rps b_p50 b_p99 < <(run_wrk "http://127.0.0.1:$bport/hello" "$secs" "$WORK/bulwark-$i.txt")
+      measured_run bare "$rpid" "$rport" "$secs" "$i"; measured_run bulwark "$bpid" "$bport" "$secs" "$i"
     fi
+    read -r b_rps b_p50 b_p99 b_cpu <"$WORK/bulwark-$i.row"
+    read -r r_rps r_p50 r_p99 r_cpu <"$WORK/bare-$i.row"
     ratio=$(awk -v a="$b_rps" -v b="$r_rps" 'BEGIN { printf "%.3f", a / b }')
-    rows+="| $i | $b_rps | $b_p50 | $b_p99 | $r_rps | $r_p50 | $r_p99 | $ratio |"$'\n'
-    ratios+="$ratio"$'\n'; brps+="$b_rps"$'\n'; rrps+="$r_rps"$'\n'
+    cpu_ratio=$(awk -v a="$b_cpu" -v b="$r_cpu" 'BEGIN { printf "%.3f", a / b }')
+    rows+="| $i | $b_rps | $b_p50 | $b_p99 | $b_cpu | $r_rps | $r_p50 | $r_p99 | $r_cpu | $ratio | $cpu_ratio |"$'\n'
+    ratios+="$ratio"$'\n'; brps+="$b_rps"$'\n'; rrps+="$r_rps"$'\n'; cpu_ratios+="$cpu_ratio"$'\n'
   done
-  local med_ratio med_b med_r
+  local med_ratio med_b med_r med_cpu
   med_ratio=$(printf '%s' "$ratios" | median | xargs printf '%.3f')
   med_b=$(printf '%s' "$brps" | median | xargs printf '%.0f')
   med_r=$(printf '%s' "$rrps" | median | xargs printf '%.0f')
+  med_cpu=$(printf '%s' "$cpu_ratios" | median | xargs printf '%.3f')
   stop_server "$bpid"
   stop_server "$rpid"
   # Into files, not $(...): the servers they start must stay visible to the EXIT trap.
@@ -73,11 +75,13 @@ run_scenario() {
   echo "- Bulwark: \`java $JVM_FLAGS -jar target/bulwark.jar\` on built-in defaults (metrics, JVM meters, admission, body limit, admin port all on), ${INSTANCES:-2} event loops"
   echo "- bare: \`java $JVM_FLAGS -cp target/bulwark.jar:bench/work/classes BareHello\` (bench/baseline/BareHello.java), ${INSTANCES:-2} event loops"
   echo
-  echo "| round | Bulwark req/s | p50 us | p99 us | bare req/s | p50 us | p99 us | Bulwark/bare |"
-  echo "|---|---|---|---|---|---|---|---|"
+  echo "- CPU ns/req: the server process's CPU time (user + system, all its threads, from /proc/PID/stat) over the wrk run, divided by the requests wrk counted; steadier than req/s on a machine whose two cores wrk shares"
+  echo
+  echo "| round | Bulwark req/s | p50 us | p99 us | CPU ns/req | bare req/s | p50 us | p99 us | CPU ns/req | Bulwark/bare req/s | Bulwark/bare CPU per request |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|"
   printf '%s' "$rows"
   echo
-  echo "**Median of per-round ratios Bulwark/bare: $med_ratio** (median req/s: Bulwark $med_b, bare $med_r)."
+  echo "**Median of per-round ratios Bulwark/bare: $med_ratio** ($(printf '%s' "$ratios" | spread) over the rounds; median req/s: Bulwark $med_b, bare $med_r). **CPU per request, Bulwark/bare: $med_cpu** ($(printf '%s' "$cpu_ratios" | spread))."
   if [ -s "$WORK/overhead-protocols.md" ]; then
     echo
     cat "$WORK/overhead-protocols.md"
@@ -86,6 +90,16 @@ run_scenario() {
     echo
     cat "$WORK/overhead-alloc.md"
   fi
+}
+
+# measured_run NAME PID PORT SECONDS ROUND: one wrk run against the server, its row "req/s p50 p99 cpu_ns_per_request"
+# into WORK/NAME-ROUND.row (a file: the servers must stay this shell's children for the EXIT trap).
+measured_run() {
+  local name=$1 pid=$2 port=$3 secs=$4 round=$5 before after line
+  before=$(cpu_ticks "$pid")
+  line=$(run_wrk "http://127.0.0.1:$port/hello" "$secs" "$WORK/$name-$round.txt")
+  after=$(cpu_ticks "$pid")
+  echo "$line $(cpu_ns_per_request "$before" "$after" "$WORK/$name-$round.txt")" >"$WORK/$name-$round.row"
 }
 
 # protocol_pass WARMUP_SECONDS: for h2c, then TLS, a fresh Bulwark (BULWARK_HTTP_H2C, or BULWARK_HTTP_TLS_* with a
