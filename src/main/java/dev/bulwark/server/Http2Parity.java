@@ -16,7 +16,8 @@ import io.vertx.ext.web.RoutingContext;
  */
 final class Http2Parity implements RequestScopeHandler.Guard {
 
-  static final CharSequence NOSNIFF_NAME = HttpHeaders.createOptimized("X-Content-Type-Options");
+  // Lower case, as HTTP/2 sends names: Vert.x lower-cases an HTTP/2 header name it is given, copying it when it must.
+  static final CharSequence NOSNIFF_NAME = HttpHeaders.createOptimized("x-content-type-options");
   static final CharSequence NOSNIFF = HttpHeaders.createOptimized("nosniff");
   private static final ApiError URI_TOO_LONG = new ApiError(414, "uri_too_long", "The request line is too long.");
 
