@@ -15,7 +15,6 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.nio.charset.StandardCharsets;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,10 +41,9 @@ final class NoSniffEncoder extends HttpResponseEncoder {
    * in turn can rewrite the JVM's one-entry cache of its last match on each test (JDK-8180450, fixed in Java 23), a
    * write to memory every event loop shares.
    */
-  private static final Class<?>[] ANSWERS = Stream.of(VERTX_RESPONSE, vertxType("VertxFullHttpResponse"),
+  private static final Class<?>[] ANSWERS = {VERTX_RESPONSE, vertxType("VertxFullHttpResponse"),
       vertxType("VertxAssembledHttpResponse"), vertxType("VertxHttpContent"), vertxType("VertxLastHttpContent"),
-      DefaultFullHttpResponse.class, DefaultHttpContent.class, DefaultFileRegion.class)
-      .filter(java.util.Objects::nonNull).toArray(Class<?>[]::new);
+      DefaultFullHttpResponse.class, DefaultHttpContent.class, DefaultFileRegion.class}; // null if absent: no match
 
   private static Class<?> vertxType(String simpleName) {
     try {
