@@ -190,6 +190,19 @@ abstract class AbstractScope implements ResourceScope {
         + reason.label() + "); nothing was kept");
   }
 
+  @Override
+  public boolean release(Object owned) {
+    checkAccess();
+    for (int i = size - 1; i >= 0; i--) {
+      Resource r = resources[i];
+      if (r.target == owned && (r.kind == ResourceKind.FILE || r.kind == ResourceKind.CLOSEABLE)) {
+        releaseEarly(r);
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Forgets a resource that is no longer live on its own (a fired timer). False if it was already released. */
   boolean forget(Resource r) {
     if (r.released) {

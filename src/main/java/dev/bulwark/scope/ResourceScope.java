@@ -42,6 +42,13 @@ public interface ResourceScope {
   <C extends AutoCloseable> C own(C closeable);
 
   /**
+   * Done early with a file {@link #openFile} gave or a closeable given to {@link #own}: closes it now, as the scope
+   * would have at its end, and the scope holds it no more (so it is not counted as released by the scope). False if
+   * the scope does not hold it, or no longer does.
+   */
+  boolean release(Object owned);
+
+  /**
    * Borrows a connection from {@code pool} for this scope: the lease is given back when the scope ends, however it
    * ends, unless {@link Lease#release()} or {@link Lease#discard()} ended it first. A lease granted after the scope
    * ended is given back at once and the future fails with {@link ScopeClosedException}; the pool's own refusals

@@ -107,6 +107,11 @@ final class VerticleScopeImpl extends AbstractScope implements VerticleScope, Cl
   }
 
   @Override
+  public synchronized boolean release(Object owned) {
+    return super.release(owned);
+  }
+
+  @Override
   synchronized boolean forget(Resource r) {
     return super.forget(r);
   }

@@ -231,7 +231,8 @@ public final class FileSender {
     meter.begin(ctx);
     RequestScope scope = RequestScope.of(ctx);
     HttpServerResponse response = ctx.response().setChunked(true);
-    Deflater deflater = scope.own(new OwnedDeflater()).deflater;
+    OwnedDeflater owned = scope.own(new OwnedDeflater());
+    Deflater deflater = owned.deflater;
     CRC32 crc = new CRC32();
     byte[] out = new byte[CHUNK];
     // Once the response has ended, whatever fails belongs to an answer already given (a request timeout's 503).
@@ -240,11 +241,20 @@ public final class FileSender {
         failed(ctx, file.path(), e);
       }
     };
+    // The scope releases the file and the deflater if the request ends first (client gone, timeout); on every way
+    // this method finishes them, it releases them itself, before the answer ends the request.
     scope.openFile(file.path().toString(), new OpenOptions().setRead(true).setWrite(false))
-        .onFailure(failure)
+        .onFailure(e -> {
+          scope.release(owned);
+          failure.handle(e);
+        })
         .onSuccess(in -> {
           in.setReadBufferSize(CHUNK);
-          in.exceptionHandler(failure);
+          in.exceptionHandler(e -> {
+            scope.release(in);
+            scope.release(owned);
+            failure.handle(e);
+          });
           in.handler(chunk -> {
             begin(response);
             byte[] bytes = chunk.getBytes();
@@ -262,7 +272,11 @@ public final class FileSender {
             deflater.finish();
             drain(deflater, out, response, true);
             // The length of what was read, not what was looked up: the file may have changed in between.
-            response.end(Buffer.buffer(8).appendIntLE((int) crc.getValue()).appendIntLE((int) deflater.getBytesRead()));
+            Buffer trailer = Buffer.buffer(8).appendIntLE((int) crc.getValue())
+                .appendIntLE((int) deflater.getBytesRead());
+            scope.release(in);
+            scope.release(owned);
+            response.end(trailer);
           });
         });
   }

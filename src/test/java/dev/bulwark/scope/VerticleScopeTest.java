@@ -66,6 +66,29 @@ class VerticleScopeTest {
   }
 
   @Test
+  void releasingAnOwnedFileOrCloseableClosesItOnceAndTheScopeForgetsIt(Vertx vertx) throws Exception {
+    VerticleScope scope = VerticleScope.create(vertx, options, counters);
+    java.nio.file.Path path = java.nio.file.Files.createTempFile("bulwark-release", ".txt");
+    io.vertx.core.file.AsyncFile file = scope.openFile(path.toString(), new io.vertx.core.file.OpenOptions()).await();
+    AtomicInteger closed = new AtomicInteger();
+    AutoCloseable closeable = scope.own(closed::incrementAndGet);
+    assertThat(counters.verticleOutstanding(ResourceKind.FILE)).isEqualTo(1);
+
+    assertThat(scope.release(file)).isTrue();
+    assertThat(scope.release(closeable)).isTrue();
+    assertThat(scope.release(file)).as("no longer held").isFalse();
+    assertThat(scope.release(new Object())).as("never held").isFalse();
+    scope.close();
+
+    assertThat(closed).as("closed once, not again when the scope ended").hasValue(1);
+    assertThatThrownBy(() -> file.write(io.vertx.core.buffer.Buffer.buffer("x")).await())
+        .as("the file was closed").isNotNull();
+    assertThat(counters.verticleOutstanding(ResourceKind.FILE)).isZero();
+    assertThat(counters.verticleOutstanding(ResourceKind.CLOSEABLE)).isZero();
+    java.nio.file.Files.delete(path);
+  }
+
+  @Test
   void refusesMoreThanItsBound(Vertx vertx) throws Exception {
     ScopeOptions small = BulwarkConfig.fromJson(new JsonObject()
         .put("scope", new JsonObject().put("maxVerticleResources", 2))).scope();

@@ -42,7 +42,9 @@ class FileNegotiationTest {
     binary = new byte[100_000];
     new Random(11).nextBytes(binary);
     Files.write(root.resolve("data.bin"), binary);
-    server = TestServer.start(new JsonObject().put("files", new JsonObject().put("root", root.toString())));
+    // Every scoped resource's site is recorded, so one the scope had to release shows in the status.
+    server = TestServer.start(new JsonObject().put("files", new JsonObject().put("root", root.toString()))
+        .put("scope", new JsonObject().put("trackSites", "all")));
   }
 
   @AfterAll
@@ -86,6 +88,13 @@ class FileNegotiationTest {
     HttpResponse<byte[]> head = send("HEAD", "/files/hello.txt", "Accept-Encoding", "gzip");
     assertThat(etag(head)).isEqualTo(etag(gzip));
     assertThat(get("/files/data.bin").headers().firstValue("vary")).as("a type never compressed").isEmpty();
+  }
+
+  @Test
+  void theGzipPathReleasesItsFileAndDeflaterItself() throws Exception {
+    assertThat(gunzip(get("/files/hello.txt", "Accept-Encoding", "gzip").body())).isEqualTo(TEXT);
+    // Left to the request scope, they would count as released by it: the mark of a handler that leaks without one.
+    assertThat(server.status().getJsonObject("scopes").getJsonArray("sites")).isEmpty();
   }
 
   @Test
