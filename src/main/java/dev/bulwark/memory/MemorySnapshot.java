@@ -4,6 +4,7 @@ import io.netty.util.internal.PlatformDependent;
 import io.vertx.core.json.JsonObject;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
@@ -17,12 +18,23 @@ import java.lang.management.MemoryUsage;
 public record MemorySnapshot(long heapUsed, long heapCommitted, long heapMax, long nonHeapUsed,
     long nonHeapCommitted, long metaspaceUsed, long directUsed, long oldGenAfterLastGc) {
 
+  /**
+   * The beans, looked up once: they are the JVM's for its whole life, and looking them up on each sample built their
+   * lists and object names anew, four times a second (the memory monitor) and more for the status and dashboard.
+   */
+  private static final class Beans {
+    static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
+    static final MemoryPoolMXBean[] POOLS = ManagementFactory.getMemoryPoolMXBeans().toArray(new MemoryPoolMXBean[0]);
+    static final BufferPoolMXBean[] DIRECT = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
+        .filter(pool -> pool.getName().equals("direct")).toArray(BufferPoolMXBean[]::new);
+  }
+
   public static MemorySnapshot take() {
-    MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-    MemoryUsage nonHeap = ManagementFactory.getMemoryMXBean().getNonHeapMemoryUsage();
+    MemoryUsage heap = Beans.MEMORY.getHeapMemoryUsage();
+    MemoryUsage nonHeap = Beans.MEMORY.getNonHeapMemoryUsage();
     long metaspace = -1;
     long oldGen = -1;
-    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+    for (MemoryPoolMXBean pool : Beans.POOLS) {
       String name = pool.getName();
       if (name.equals("Metaspace")) {
         metaspace = pool.getUsage().getUsed();
@@ -38,10 +50,8 @@ public record MemorySnapshot(long heapUsed, long heapCommitted, long heapMax, lo
   /** Direct memory in use: the JVM's direct buffer pool plus Netty's own, which that pool does not see. */
   public static long directInUse() {
     long direct = 0;
-    for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
-      if (pool.getName().equals("direct")) {
-        direct += pool.getMemoryUsed();
-      }
+    for (BufferPoolMXBean pool : Beans.DIRECT) {
+      direct += pool.getMemoryUsed();
     }
     long netty = PlatformDependent.usedDirectMemory();
     if (netty > 0) {
