@@ -125,8 +125,10 @@ class GuardrailsOverEveryProtocolTest {
     try {
       return reply.await(TIMEOUT_S, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
+      // Seen twice in CI (an h2 and an h2c request), never reproduced here: what the server saw is the lead.
       throw new AssertionError("no answer in " + TIMEOUT_S + " s; the server's status: "
-          + server.status().getJsonObject("http").encode(), e);
+          + server.status().getJsonObject("http").encode() + ", pressure " + server.status().getJsonObject("pressure")
+          .getString("level"), e);
     }
   }
 
@@ -227,8 +229,7 @@ class GuardrailsOverEveryProtocolTest {
         for (int i = 0; i < MAX_CONNECTIONS; i++) {
           HttpClient client = client(protocol);
           kept.add(client);
-          assertThat(send(client, HttpMethod.GET, "/hello", null).await(TIMEOUT_S, TimeUnit.SECONDS).body())
-              .isEqualTo("hello");
+          assertThat(awaitOrSayWhy(server, send(client, HttpMethod.GET, "/hello", null)).body()).isEqualTo("hello");
         }
         server.awaitStatus(s -> s.getJsonObject("http").getInteger("connections") == MAX_CONNECTIONS);
         HttpClient extra = client(protocol);
