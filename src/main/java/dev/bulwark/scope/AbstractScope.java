@@ -10,6 +10,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.OpenOptions;
 import java.util.Arrays;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,15 +77,7 @@ abstract class AbstractScope implements ResourceScope {
 
   @Override
   public boolean cancelTimer(long timerId) {
-    checkAccess();
-    for (int i = size - 1; i >= 0; i--) {
-      Resource r = resources[i];
-      if (r.kind == ResourceKind.TIMER && r.timerId == timerId) {
-        releaseEarly(r);
-        return true;
-      }
-    }
-    return false;
+    return releaseNewest(r -> r.kind == ResourceKind.TIMER && r.timerId == timerId);
   }
 
   @Override
@@ -192,11 +185,15 @@ abstract class AbstractScope implements ResourceScope {
 
   @Override
   public boolean release(Object owned) {
+    return releaseNewest(r -> r.target == owned && (r.kind == ResourceKind.FILE || r.kind == ResourceKind.CLOSEABLE));
+  }
+
+  /** Releases now the newest live resource that {@code match} picks; false when none does. */
+  private boolean releaseNewest(Predicate<Resource> match) {
     checkAccess();
     for (int i = size - 1; i >= 0; i--) {
-      Resource r = resources[i];
-      if (r.target == owned && (r.kind == ResourceKind.FILE || r.kind == ResourceKind.CLOSEABLE)) {
-        releaseEarly(r);
+      if (match.test(resources[i])) {
+        releaseEarly(resources[i]);
         return true;
       }
     }

@@ -249,10 +249,13 @@ public final class FileSender {
           failure.handle(e);
         })
         .onSuccess(in -> {
-          in.setReadBufferSize(CHUNK);
-          in.exceptionHandler(e -> {
+          Runnable releaseBoth = () -> {
             scope.release(in);
             scope.release(owned);
+          };
+          in.setReadBufferSize(CHUNK);
+          in.exceptionHandler(e -> {
+            releaseBoth.run();
             failure.handle(e);
           });
           in.handler(chunk -> {
@@ -274,8 +277,7 @@ public final class FileSender {
             // The length of what was read, not what was looked up: the file may have changed in between.
             Buffer trailer = Buffer.buffer(8).appendIntLE((int) crc.getValue())
                 .appendIntLE((int) deflater.getBytesRead());
-            scope.release(in);
-            scope.release(owned);
+            releaseBoth.run();
             response.end(trailer);
           });
         });

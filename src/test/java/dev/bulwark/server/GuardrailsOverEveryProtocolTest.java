@@ -126,9 +126,10 @@ class GuardrailsOverEveryProtocolTest {
       return reply.await(TIMEOUT_S, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
       // Seen twice in CI (an h2 and an h2c request), never reproduced here: what the server saw is the lead.
+      JsonObject status = server.status();
       throw new AssertionError("no answer in " + TIMEOUT_S + " s; the server's status: "
-          + server.status().getJsonObject("http").encode() + ", pressure " + server.status().getJsonObject("pressure")
-          .getString("level"), e);
+          + status.getJsonObject("http").encode() + ", pressure " + status.getJsonObject("pressure").getString("level"),
+          e);
     }
   }
 
